@@ -1,0 +1,41 @@
+/**
+ * A configured broker provider and a started broker are different things: only a
+ * StartedBroker has addresses, and it is disposable (`await using broker = await start()`).
+ */
+export type BrokerKind = 'local' | 'external';
+
+export interface StartedBroker extends AsyncDisposable {
+  readonly kind: BrokerKind;
+  /** host:port list for kafkajs. */
+  readonly brokers: string[];
+  /** One line for the report, e.g. "Apache Kafka 4.4.0, local JVM (KRaft) on 127.0.0.1:40123". */
+  readonly description: string;
+  readonly kafkaVersion: string | undefined;
+  /** Time from the start request until the broker answered metadata requests. */
+  readonly readyMs: number;
+  /** True when the harness created this broker and may do anything with it. */
+  readonly disposable: boolean;
+  stop(): Promise<void>;
+}
+
+export interface BrokerStartOptions {
+  /** File that receives the broker's own log (never the user's screen). */
+  logPath: string;
+  /** Called with short progress texts while the broker starts. */
+  onProgress?: (text: string) => void;
+  /** Give up when the broker is not ready after this long. */
+  readyTimeoutMs?: number;
+}
+
+export interface BrokerDescription {
+  kind: BrokerKind;
+  brokers: string[];
+  description: string;
+  kafkaVersion: string | undefined;
+  readyMs: number;
+}
+
+export function describeBroker(broker: StartedBroker): BrokerDescription {
+  const { kind, brokers, description, kafkaVersion, readyMs } = broker;
+  return { kind, brokers, description, kafkaVersion, readyMs };
+}

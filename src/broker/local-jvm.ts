@@ -1,0 +1,186 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createKafka } from '../kafka/client.ts';
+import { EnvironmentError } from '../util/errors.ts';
+import { kafkaLog4jPath } from '../util/paths.ts';
+import { sleep } from '../util/wait-for.ts';
+import type { BrokerStartOptions, StartedBroker } from './broker.ts';
+import { teachingBrokerSettings } from './broker-settings.ts';
+import { freePort, isPortInUse } from './free-port.ts';
+import { findJava } from './java.ts';
+import { ensureKafkaJars, kafkaVersion } from './kafka-jars.ts';
+
+/**
+ * Starts Apache Kafka from Maven Central's jars as one KRaft broker+controller bound to
+ * 127.0.0.1, in a fresh temporary folder. Stopping it kills the JVM and deletes the folder.
+ *
+ * The JVM runs under a tiny bash watchdog that reads our end of a pipe: when this Node
+ * process ends in any way (even SIGKILL) the pipe closes and the watchdog kills the JVM,
+ * so no broker outlives the harness.
+ */
+export async function startLocalJvmBroker(options: BrokerStartOptions): Promise<StartedBroker> {
+  const began = Date.now();
+  const java = findJava();
+  const libs = await ensureKafkaJars(options.onProgress);
+  const version = kafkaVersion();
+  const port = Number(process.env.KAFKA_LOCAL_PORT) || (await freePort());
+  const controllerPort = await freePort();
+  if (await isPortInUse(port)) {
+    throw new EnvironmentError(`port ${port} on 127.0.0.1 is already in use; the local broker cannot listen there.`, {
+      hint: 'Unset KAFKA_LOCAL_PORT to let the harness pick a free port, or stop what listens there.',
+    });
+  }
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'kafka-offset-lab-broker-'));
+  const configPath = join(dataDir, 'server.properties');
+  writeFileSync(configPath, serverProperties({ port, controllerPort, logDir: join(dataDir, 'data') }));
+  const classpath = `${libs}/*`;
+  const jvmArgs = [
+    '-Xms256m',
+    '-Xmx768m',
+    // A disposable single broker: start fast rather than peak throughput.
+    '-XX:TieredStopAtLevel=1',
+    '-XX:+UseSerialGC',
+    '-Djava.awt.headless=true',
+    `-Dlog4j2.configurationFile=${kafkaLog4jPath}`,
+    '-cp',
+    classpath,
+  ];
+
+  const logFd = openSync(options.logPath, 'a');
+  try {
+    options.onProgress?.(`formatting KRaft storage (Apache Kafka ${version})`);
+    const format = await runToEnd(java.executable, [...jvmArgs, 'kafka.tools.StorageTool', 'format', '-t', newClusterId(), '-c', configPath], logFd);
+    if (format !== 0) {
+      rmSync(dataDir, { recursive: true, force: true });
+      throw startFailure(`formatting the broker's storage failed (exit ${format})`, options.logPath);
+    }
+  } catch (error) {
+    closeSync(logFd);
+    throw error;
+  }
+
+  options.onProgress?.(`starting Apache Kafka ${version} on 127.0.0.1:${port}`);
+  const watchdog = spawn('bash', ['-c', watchdogScript, 'kafka-watchdog', java.executable, ...jvmArgs, 'kafka.Kafka', configPath], {
+    stdio: ['pipe', logFd, logFd],
+  });
+  closeSync(logFd);
+  let exited = false;
+  watchdog.on('exit', () => (exited = true));
+
+  const brokers = [`127.0.0.1:${port}`];
+  const stop = once(async () => {
+    await stopWatchdog(watchdog);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  try {
+    await waitUntilReady(brokers, () => exited, options);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    kind: 'local',
+    brokers,
+    description: `Apache Kafka ${version}, local JVM (KRaft, Java ${java.major}) on ${brokers[0]}`,
+    kafkaVersion: version,
+    readyMs: Date.now() - began,
+    disposable: true,
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}
+
+function serverProperties({ port, controllerPort, logDir }: { port: number; controllerPort: number; logDir: string }): string {
+  const settings: Record<string, string> = {
+    'process.roles': 'broker,controller',
+    'node.id': '1',
+    'controller.quorum.voters': `1@127.0.0.1:${controllerPort}`,
+    listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    'advertised.listeners': `PLAINTEXT://127.0.0.1:${port}`,
+    'controller.listener.names': 'CONTROLLER',
+    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'inter.broker.listener.name': 'PLAINTEXT',
+    'log.dirs': logDir,
+    ...teachingBrokerSettings,
+  };
+  return Object.entries(settings).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
+}
+
+/** Kafka cluster ids are 16 random bytes in URL-safe base64 without padding, not starting with '-'. */
+function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
+// $1 is java, the rest its arguments. Background jobs of a non-interactive shell ignore
+// SIGINT, so Ctrl-C reaches the harness, which then stops the broker itself.
+const watchdogScript = `
+"$@" &
+jvm=$!
+trap 'kill -9 $jvm 2>/dev/null; exit 0' TERM
+while read -r _; do :; done
+kill -9 $jvm 2>/dev/null
+wait $jvm 2>/dev/null
+exit 0
+`;
+
+async function stopWatchdog(watchdog: ChildProcess): Promise<void> {
+  if (watchdog.exitCode !== null || watchdog.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => watchdog.once('exit', () => resolve()));
+  watchdog.stdin?.end();
+  const timer = setTimeout(() => watchdog.kill('SIGTERM'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function waitUntilReady(brokers: string[], hasExited: () => boolean, options: BrokerStartOptions): Promise<void> {
+  const timeoutMs = options.readyTimeoutMs ?? Number(process.env.KAFKA_READY_TIMEOUT_MS ?? 60_000);
+  const deadline = Date.now() + timeoutMs;
+  const admin = createKafka(brokers, 'kafka-offset-lab-ready', { connectionTimeout: 500, retries: 0 }).admin();
+  try {
+    for (;;) {
+      if (hasExited()) throw startFailure('the broker process exited during start-up', options.logPath);
+      if (Date.now() > deadline) throw startFailure(`the broker was not ready after ${Math.round(timeoutMs / 1000)} s`, options.logPath);
+      try {
+        await admin.connect();
+        const cluster = await admin.describeCluster();
+        if (cluster.brokers.length > 0 && cluster.controller !== null) return;
+      } catch {
+        // not listening yet
+      }
+      await sleep(150);
+    }
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+function startFailure(what: string, logPath: string): EnvironmentError {
+  const lines = existsSync(logPath) ? readFileSync(logPath, 'utf8').trim().split('\n') : [];
+  const tail = lines.slice(-12).join('\n');
+  const inUse = /Address already in use/.test(tail);
+  return new EnvironmentError(`Kafka did not start: ${what}.${tail ? `\nLast lines of ${logPath}:\n${tail}` : ''}`, {
+    hint: inUse
+      ? 'A port the broker needs is taken; run again (a new free port is picked) or stop the process using it.'
+      : `The full broker log is ${logPath}.`,
+  });
+}
+
+function runToEnd(command: string, args: string[], logFd: number): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', logFd, logFd] });
+    child.on('error', reject);
+    child.on('exit', (code) => resolve(code));
+  });
+}
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => (running ??= fn());
+}

@@ -1,0 +1,200 @@
+import type { EventOf, Guarantee, HistoryEvent, Positions } from '../history/events.ts';
+
+/**
+ * The checker: a pure function of the recorded history and the topic's offsets.
+ * It never talks to Kafka and never trusts what a killed process "meant" to do: it counts
+ * the side effects that reached the sink.
+ */
+export interface CheckInput {
+  /** Strategy name → the guarantee the strategy claims. */
+  claims: Record<string, Guarantee>;
+  events: readonly HistoryEvent[];
+  /** Per partition: first offset still in the log (low watermark) and the end offset (high watermark). */
+  logStartOffsets: Positions;
+  endOffsets: Positions;
+}
+
+export type Verdict = 'valid' | 'invalid' | 'unknown';
+export type Observed = 'exactly-once' | 'at-least-once' | 'at-most-once' | 'neither';
+
+export interface CrashWindow {
+  incarnation: number;
+  /** Processed by the dead process but past its last saved position: will be processed again. */
+  processedNotSaved: number;
+  /** Saved as done by the dead process but never processed: will be skipped. */
+  savedNotProcessed: number;
+}
+
+export interface StrategyReport {
+  strategy: string;
+  claims: Guarantee;
+  observed: Observed;
+  /** valid: the claim held; invalid: an anomaly the claim rules out; unknown: the history is not trustworthy. */
+  verdict: Verdict;
+  produced: number;
+  /** Times a message was processed, repeats included: produced − lost + duplicated. */
+  processed: number;
+  /** Messages never processed, even after the drain ran to the end offsets. */
+  lost: number;
+  /** Extra processings: a message processed 3 times adds 2. */
+  duplicated: number;
+  /** Within one process lifetime, a partition's offset did not increase. */
+  outOfOrder: number;
+  restarts: number;
+  crashes: CrashWindow[];
+  lostSeqs: number[];
+  duplicatedSeqs: Array<{ seq: number; times: number }>;
+  problems: string[];
+}
+
+export interface CheckResult {
+  verdict: Verdict;
+  produced: number;
+  strategies: StrategyReport[];
+  problems: string[];
+}
+
+const key = (partition: number, offset: number) => `${partition}:${offset}`;
+
+export function check(input: CheckInput): CheckResult {
+  const produced = input.events.filter((e): e is EventOf<'produced'> => e.kind === 'produced');
+  const problems = checkProduced(produced, input);
+  const bySeqKey = new Map(produced.map((e) => [key(e.partition, e.offset), e.seq]));
+
+  const strategies = Object.entries(input.claims).map(([strategy, claims]) =>
+    checkStrategy(strategy, claims, produced, bySeqKey, input.events),
+  );
+  const verdict: Verdict =
+    problems.length > 0 || strategies.some((s) => s.verdict === 'unknown')
+      ? 'unknown'
+      : strategies.every((s) => s.verdict === 'valid')
+        ? 'valid'
+        : 'invalid';
+  return { verdict, produced: produced.length, strategies, problems };
+}
+
+/** The produced events must describe exactly the topic's contents, or no count can be trusted. */
+function checkProduced(produced: EventOf<'produced'>[], input: CheckInput): string[] {
+  const problems: string[] = [];
+  let inLog = 0;
+  for (const [partition, end] of Object.entries(input.endOffsets)) {
+    inLog += end - (input.logStartOffsets[Number(partition)] ?? 0);
+  }
+  if (inLog !== produced.length) {
+    problems.push(`the topic holds ${inLog} messages but the producer recorded ${produced.length}`);
+  }
+  const seen = new Set<string>();
+  for (const e of produced) {
+    const k = key(e.partition, e.offset);
+    if (seen.has(k)) problems.push(`two produced messages recorded at ${k}`);
+    seen.add(k);
+  }
+  return problems;
+}
+
+function checkStrategy(
+  strategy: string,
+  claims: Guarantee,
+  produced: EventOf<'produced'>[],
+  bySeqKey: Map<string, number>,
+  events: readonly HistoryEvent[],
+): StrategyReport {
+  const own = events.filter((e) => 'strategy' in e && e.strategy === strategy);
+  const processedEvents = own.filter((e): e is EventOf<'processed'> => e.kind === 'processed');
+  const problems: string[] = [];
+
+  const times = new Map<string, number>();
+  for (const e of processedEvents) {
+    const k = key(e.partition, e.offset);
+    const expectedSeq = bySeqKey.get(k);
+    if (expectedSeq === undefined) problems.push(`processed ${k}, which was never produced`);
+    else if (expectedSeq !== e.seq) problems.push(`processed ${k} with seq ${e.seq}, produced with seq ${expectedSeq}`);
+    times.set(k, (times.get(k) ?? 0) + 1);
+  }
+
+  const lostSeqs: number[] = [];
+  const duplicatedSeqs: Array<{ seq: number; times: number }> = [];
+  let duplicated = 0;
+  for (const e of produced) {
+    const n = times.get(key(e.partition, e.offset)) ?? 0;
+    if (n === 0) lostSeqs.push(e.seq);
+    if (n > 1) {
+      duplicated += n - 1;
+      duplicatedSeqs.push({ seq: e.seq, times: n });
+    }
+  }
+  lostSeqs.sort((a, b) => a - b);
+  duplicatedSeqs.sort((a, b) => a.seq - b.seq);
+
+  const lost = lostSeqs.length;
+  const observed: Observed =
+    lost === 0 ? (duplicated === 0 ? 'exactly-once' : 'at-least-once') : duplicated === 0 ? 'at-most-once' : 'neither';
+  const claimHeld =
+    claims === 'at-least-once' ? lost === 0 : claims === 'at-most-once' ? duplicated === 0 : lost === 0 && duplicated === 0;
+
+  return {
+    strategy,
+    claims,
+    observed,
+    verdict: problems.length > 0 ? 'unknown' : claimHeld ? 'valid' : 'invalid',
+    produced: produced.length,
+    processed: processedEvents.length,
+    lost,
+    duplicated,
+    outOfOrder: countOutOfOrder(processedEvents),
+    restarts: Math.max(0, new Set(own.filter((e) => e.kind === 'started').map((e) => e.incarnation)).size - 1),
+    crashes: crashWindows(own),
+    lostSeqs,
+    duplicatedSeqs,
+    problems,
+  };
+}
+
+/** Within one process lifetime each partition must move forward; a replay after a restart is not disorder. */
+function countOutOfOrder(processed: EventOf<'processed'>[]): number {
+  const last = new Map<string, number>();
+  let outOfOrder = 0;
+  for (const e of processed) {
+    const k = `${e.incarnation}/${e.partition}`;
+    const previous = last.get(k);
+    if (previous !== undefined && e.offset <= previous) outOfOrder++;
+    last.set(k, e.offset);
+  }
+  return outOfOrder;
+}
+
+/**
+ * At each crash: compare what the dead process had processed with the last position saved
+ * before the crash (by any incarnation; with nothing saved the strategy restarts from the
+ * log start, offset 0 here). The difference is what the next incarnation repeats or skips.
+ */
+function crashWindows(own: HistoryEvent[]): CrashWindow[] {
+  const windows: CrashWindow[] = [];
+  let saved: Positions = {};
+  let processedTo: Positions = {};
+  let resumedFrom: Positions = {};
+  for (const e of own) {
+    if (e.kind === 'started') {
+      processedTo = {};
+      resumedFrom = {};
+    } else if (e.kind === 'joined') {
+      resumedFrom = e.resumeFrom;
+    } else if (e.kind === 'saved') {
+      saved = { ...saved, ...e.positions };
+    } else if (e.kind === 'processed') {
+      processedTo[e.partition] = Math.max(processedTo[e.partition] ?? 0, e.offset + 1);
+    } else if (e.kind === 'crash') {
+      let processedNotSaved = 0;
+      let savedNotProcessed = 0;
+      const partitions = new Set([...Object.keys(processedTo), ...Object.keys(saved)].map(Number));
+      for (const p of partitions) {
+        const done = processedTo[p] ?? resumedFrom[p] ?? 0;
+        const kept = saved[p] ?? 0;
+        processedNotSaved += Math.max(0, done - kept);
+        savedNotProcessed += Math.max(0, kept - done);
+      }
+      windows.push({ incarnation: e.incarnation, processedNotSaved, savedNotProcessed });
+    }
+  }
+  return windows;
+}

@@ -1,0 +1,29 @@
+import type { CrashPointName, Positions } from '../history/events.ts';
+import type { StrategyName } from '../strategies/registry.ts';
+
+/** Everything a strategy process needs, passed by the supervisor as JSON. */
+export interface ChildConfig {
+  strategy: StrategyName;
+  /** Unique per strategy instance in the run; names its history and checkpoint files. */
+  instance: string;
+  incarnation: number;
+  brokers: string[];
+  topic: string;
+  groupId: string;
+  workDir: string;
+  historyPath: string;
+  /** Saving unit: the strategy saves after every `batchSize` processed messages. */
+  batchSize: number;
+  /** Kill this process with SIGKILL at this point (first incarnation of a crash scenario). */
+  crash?: { point: CrashPointName; atProcessed: number };
+  /** Exit cleanly once every partition is read up to these end offsets (the drain). */
+  drainTo?: Positions;
+  /** First offset in the log per partition: where "earliest" resumes. */
+  logStart: Positions;
+}
+
+/** Messages from a strategy process to the supervisor (IPC). */
+export type ChildMessage =
+  | { type: 'joined'; partitions: number[] }
+  | { type: 'progress'; processed: number }
+  | { type: 'harness-artifact'; message: string };

@@ -1,0 +1,111 @@
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { scenarios, findScenario } from '../../scenarios/index.ts';
+import { chooseBrokerKind, startBroker } from '../broker/choose.ts';
+import type { StartedBroker } from '../broker/broker.ts';
+import { colorsFor } from '../report/colors.ts';
+import { detectLang } from '../report/lang.ts';
+import { renderReport } from '../report/table.ts';
+import { runScenario } from '../runner/run-scenario.ts';
+import { ExitCode, UserError, errorMessage } from '../util/errors.ts';
+import { resultsDir } from '../util/paths.ts';
+import { Progress } from '../util/progress.ts';
+import { closest, parseCli, validateKnobs } from './args.ts';
+
+export const usage = `Usage: npm run scenario -- <name> [options]
+
+Runs a scenario on a real Kafka broker and prints, per consumer strategy, how many
+messages were lost and how many were processed twice.
+
+Options:
+  --list                 list the scenarios
+  --json                 print only the result JSON on stdout
+  --lang en|zh           language of the lesson (default: from LANG, else en)
+  --broker local|external  where Kafka comes from (default: external if KAFKA_BROKERS is set, else local)
+  --messages N           messages to produce
+  --partitions P         partitions of the topic
+  --batch B              strategies save their position after every B processed messages
+  --crash-after K        the crash comes K messages into the crash batch (1..B)
+  --crash-batch C        the crash happens in batch number C
+  -h, --help             this help
+
+Environment:
+  KAFKA_BROKERS=host:port,...  use an existing cluster (nothing is started or stopped)
+  NO_COLOR=1                   no colours
+
+Exit codes: 0 counts as predicted, 1 a count differs from the prediction,
+2 bad command line, 3 environment problem (Java, Maven, broker), 130 interrupted.`;
+
+export function listScenarios(lang: 'en' | 'zh'): string {
+  const width = Math.max(...scenarios.map((s) => s.name.length));
+  return scenarios.map((s) => `  ${s.name.padEnd(width)}  ${s.summary[lang]}`).join('\n');
+}
+
+export interface Io {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  env: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+}
+
+/** The scenario command: returns the exit code; throws only UserError (printed by the bin). */
+export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
+  const options = parseCli(argv);
+  const lang = detectLang(options.lang, io.env);
+  if (options.help) {
+    io.stdout.write(`${usage}\n\nScenarios:\n${listScenarios(lang)}\n`);
+    return ExitCode.ok;
+  }
+  if (options.list || options.scenario === undefined) {
+    io.stdout.write(`Scenarios (npm run scenario <name>):\n${listScenarios(lang)}\n`);
+    return ExitCode.ok;
+  }
+  const scenario = findScenario(options.scenario);
+  if (!scenario) {
+    const suggestion = closest(options.scenario, scenarios.map((s) => s.name));
+    throw new UserError(`unknown scenario "${options.scenario}".`, {
+      hint: `${suggestion ? `Did you mean "${suggestion}"? ` : ''}Run with --list to see the scenarios.`,
+    });
+  }
+  const knobs = validateKnobs({ ...scenario.defaults, ...options.knobs });
+  const brokerKind = chooseBrokerKind(options.broker, io.env);
+
+  const c = colorsFor(io.stdout, io.env);
+  const progress = new Progress(io.stderr, { quiet: options.json });
+  const workDir = join(resultsDir, scenario.name, new Date().toISOString().replace(/[:.]/g, '-').replace('Z', ''));
+  mkdirSync(workDir, { recursive: true });
+
+  let broker: StartedBroker | undefined;
+  try {
+    progress.startPhase('broker start');
+    const began = performance.now();
+    broker = await startBroker(brokerKind, { logPath: join(workDir, 'broker.log'), onProgress: (text) => progress.update(text) }, io.env);
+    const brokerStartMs = Math.round(performance.now() - began);
+    if (io.signal?.aborted) throw new UserError('interrupted', { exitCode: ExitCode.interrupted });
+    const result = await runScenario(scenario, knobs, {
+      broker,
+      workDir,
+      brokerStartMs,
+      signal: io.signal,
+      onPhase: (phase) => progress.startPhase(phase),
+      onProgress: (text) => progress.update(text),
+    });
+    progress.done();
+    if (options.json) io.stdout.write(JSON.stringify(result, null, 2) + '\n');
+    else io.stdout.write(renderReport(result, scenario, lang, c) + '\n');
+    if (result.verdict === 'unknown') return ExitCode.unexpectedCounts;
+    return result.matchesPrediction ? ExitCode.ok : ExitCode.unexpectedCounts;
+  } catch (error) {
+    progress.done();
+    if (io.signal?.aborted) throw new UserError(`interrupted; what was measured so far is in ${workDir}`, { exitCode: ExitCode.interrupted });
+    if (error instanceof UserError) throw error;
+    throw new UserError(`the run failed: ${errorMessage(error)}`, {
+      hint: `Files of this run, logs included: ${workDir}`,
+      exitCode: ExitCode.environment,
+      cause: error,
+    });
+  } finally {
+    progress.update('stopping the broker');
+    await broker?.stop();
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * The history: the contract between the runner, the strategy processes and the checker.
+ * Every event is one JSON line. A strategy process appends its events synchronously, so
+ * whatever it wrote before a SIGKILL is still there afterwards; the checker reads only
+ * these files, never the memory of a dead process.
+ */
+export type Guarantee = 'at-most-once' | 'at-least-once' | 'effectively-once';
+
+/** Partition → next offset to read (Kafka's convention: the committed offset is the next message). */
+export type Positions = Record<number, number>;
+
+export type CrashPointName = 'before-process' | 'mid-batch' | 'during-save' | 'after-save';
+
+export type HistoryEvent =
+  /** The runner produced a message and the broker acknowledged it at this offset. */
+  | { kind: 'produced'; partition: number; offset: number; seq: number }
+  /** A strategy process started (incarnation 1 is the first, each restart adds one). */
+  | { kind: 'started'; strategy: string; incarnation: number; pid: number; time: number }
+  /** The process joined its consumer group and knows where it resumes. */
+  | { kind: 'joined'; strategy: string; incarnation: number; partitions: number[]; resumeFrom: Positions; time: number }
+  /**
+   * The side effect of processing one message: written to the strategy's durable sink before
+   * the message counts as processed.
+   */
+  | { kind: 'processed'; strategy: string; incarnation: number; partition: number; offset: number; seq: number }
+  /** The strategy saved its position (Kafka commit, auto-commit, checkpoint file). */
+  | { kind: 'saved'; strategy: string; incarnation: number; via: 'kafka-commit' | 'auto-commit' | 'checkpoint-file'; positions: Positions; time: number }
+  /** The process is about to kill itself with SIGKILL at a named crash point. */
+  | { kind: 'crash'; strategy: string; incarnation: number; point: CrashPointName; processedInIncarnation: number; time: number }
+  /** The process reached the end offsets on every partition (drain phase). */
+  | { kind: 'drained'; strategy: string; incarnation: number; time: number }
+  /** The runner saw the process exit. */
+  | { kind: 'exited'; strategy: string; incarnation: number; code: number | null; signal: string | null; time: number };
+
+export type HistoryEventKind = HistoryEvent['kind'];
+export type EventOf<K extends HistoryEventKind> = Extract<HistoryEvent, { kind: K }>;

@@ -1,0 +1,59 @@
+import type { Admin, Kafka } from 'kafkajs';
+import type { EventOf, Positions } from '../history/events.ts';
+import { encodeMessage } from './messages.ts';
+
+export async function createTopic(admin: Admin, topic: string, partitions: number): Promise<void> {
+  await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
+}
+
+/**
+ * Produces messages 1..count, message n to partition (n-1) mod P, with an idempotent
+ * producer so a retry can never write a message twice. The offsets come from the broker's
+ * acknowledgements, not from assumptions.
+ */
+export async function produceNumbered(
+  kafka: Kafka,
+  topic: string,
+  { count, partitions, onProgress }: { count: number; partitions: number; onProgress?: (sent: number) => void },
+): Promise<Array<EventOf<'produced'>>> {
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const produced: Array<EventOf<'produced'>> = [];
+  try {
+    const chunk = 500;
+    for (let first = 1; first <= count; first += chunk) {
+      const seqs = Array.from({ length: Math.min(chunk, count - first + 1) }, (_, i) => first + i);
+      const partitionOf = (seq: number) => (seq - 1) % partitions;
+      const acks = await producer.send({
+        topic,
+        acks: -1,
+        messages: seqs.map((seq) => ({ ...encodeMessage(seq), partition: partitionOf(seq) })),
+      });
+      const baseOffset = new Map(acks.map((a) => [a.partition, Number(a.baseOffset)]));
+      const nextIndex = new Map<number, number>();
+      for (const seq of seqs) {
+        const partition = partitionOf(seq);
+        const index = nextIndex.get(partition) ?? 0;
+        nextIndex.set(partition, index + 1);
+        const base = baseOffset.get(partition);
+        if (base === undefined) throw new Error(`no acknowledgement for partition ${partition} of ${topic}`);
+        produced.push({ kind: 'produced', partition, offset: base + index, seq });
+      }
+      onProgress?.(produced.length);
+    }
+  } finally {
+    await producer.disconnect();
+  }
+  return produced;
+}
+
+/** Per partition: the first offset still in the log and the end offset (next offset to be written). */
+export async function topicOffsets(admin: Admin, topic: string): Promise<{ logStart: Positions; end: Positions }> {
+  const logStart: Positions = {};
+  const end: Positions = {};
+  for (const p of await admin.fetchTopicOffsets(topic)) {
+    logStart[p.partition] = Number(p.low);
+    end[p.partition] = Number(p.high);
+  }
+  return { logStart, end };
+}

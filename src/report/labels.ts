@@ -1,0 +1,73 @@
+import type { Observed } from '../checker/check.ts';
+import type { Guarantee } from '../history/events.ts';
+import type { Lang } from './lang.ts';
+
+/** Every fixed text the report shows, in English and Chinese. */
+export const labels = {
+  en: {
+    strategy: 'strategy',
+    claims: 'claims',
+    produced: 'produced',
+    processed: 'processed',
+    lost: 'lost',
+    duplicated: 'duplicated',
+    restarts: 'restarts',
+    observed: 'observed',
+    predicted: 'predicted (lost/dup)',
+    claimHeld: 'claim held',
+    claimBroken: 'claim broken',
+    unknown: 'not trustworthy',
+    timings: 'timings',
+    broker: 'broker',
+    results: 'results',
+    why: 'why',
+    crash: 'crash',
+    differs: 'differs from the prediction',
+    rebalance: 'unplanned rebalance(s) during the run: a timing effect, the counts may not repeat',
+  },
+  zh: {
+    strategy: '策略',
+    claims: '声称的保证',
+    produced: '生产',
+    processed: '处理次数',
+    lost: '丢失',
+    duplicated: '重复',
+    restarts: '重启',
+    observed: '实际观察',
+    predicted: '预测（丢失/重复）',
+    claimHeld: '保证成立',
+    claimBroken: '保证被打破',
+    unknown: '结果不可信',
+    timings: '各阶段耗时',
+    broker: 'Broker',
+    results: '结果目录',
+    why: '原因',
+    crash: '崩溃点',
+    differs: '与预测不符',
+    rebalance: '运行中出现了计划外的再均衡：这是时序效应，计数可能无法复现',
+  },
+} satisfies Record<Lang, Record<string, string>>;
+
+const guarantees: Record<Lang, Record<Guarantee | Observed, string>> = {
+  en: {
+    'at-most-once': 'at-most-once',
+    'at-least-once': 'at-least-once',
+    'effectively-once': 'effectively-once',
+    'exactly-once': 'exactly once (this run)',
+    neither: 'neither (lost and duplicated)',
+  },
+  zh: {
+    'at-most-once': '至多一次',
+    'at-least-once': '至少一次',
+    'effectively-once': '有效一次',
+    'exactly-once': '恰好一次（本次）',
+    neither: '都不是（既丢又重）',
+  },
+};
+
+export const guaranteeLabel = (lang: Lang, g: Guarantee | Observed) => guarantees[lang][g];
+
+export const phaseLabels: Record<Lang, Record<string, string>> = {
+  en: {},
+  zh: { 'broker start': '启动 broker', produce: '生产', 'consume+crash': '消费+崩溃', 'restart+drain': '重启+读完', check: '检查' },
+};

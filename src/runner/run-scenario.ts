@@ -1,0 +1,227 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describeBroker, type StartedBroker } from '../broker/broker.ts';
+import type { ChildMessage } from '../child/child-config.ts';
+import { check } from '../checker/check.ts';
+import type { Guarantee, HistoryEvent } from '../history/events.ts';
+import { JsonlWriter, readJsonl } from '../history/jsonl.ts';
+import { createKafka } from '../kafka/client.ts';
+import { createTopic, produceNumbered, topicOffsets } from '../kafka/topic.ts';
+import { strategyInfo, type StrategyName } from '../strategies/registry.ts';
+import { HarnessArtifactError, UserError } from '../util/errors.ts';
+import { resultsDir as defaultResultsRoot } from '../util/paths.ts';
+import type { Phase, RunResult, StrategyResult } from './run-result.ts';
+import { matchesPrediction, type Knobs, type ScenarioDefinition } from './scenario.ts';
+import { type RunningChild, Supervisor } from './supervisor.ts';
+
+export interface RunOptions {
+  broker: StartedBroker;
+  resultsRoot?: string;
+  /** Where the run's files go; by default results/<scenario>/<timestamp>-<id>/. */
+  workDir?: string;
+  /** Phase changes and progress texts for the one-line progress display. */
+  onPhase?: (phase: Phase) => void;
+  onProgress?: (text: string) => void;
+  /** Ctrl-C: kills every strategy process and rejects. */
+  signal?: AbortSignal;
+  /** Time already spent starting the broker, for the timings table. */
+  brokerStartMs?: number;
+  /** Bound for each consume phase. */
+  phaseTimeoutMs?: number;
+}
+
+interface Instance {
+  name: StrategyName;
+  instance: string;
+  groupId: string;
+  historyPath: string;
+}
+
+/**
+ * Runs one scenario on a started broker: produce, run every strategy until its crash point,
+ * restart each and drain to the end offsets, then check the recorded history.
+ * Every file the run writes is in its results folder as soon as it exists, so an
+ * interrupted run keeps what it measured.
+ */
+export async function runScenario(scenario: ScenarioDefinition, knobs: Knobs, options: RunOptions): Promise<RunResult> {
+  const runId = `${timestamp()}-${randomBytes(3).toString('hex')}`;
+  const workDir = options.workDir ?? join(options.resultsRoot ?? defaultResultsRoot, scenario.name, runId);
+  mkdirSync(workDir, { recursive: true });
+  const timings: RunResult['timings'] = {};
+  if (options.brokerStartMs !== undefined) timings['broker start'] = options.brokerStartMs;
+  const phase = async <T>(name: Phase, work: () => Promise<T>): Promise<T> => {
+    options.onPhase?.(name);
+    const began = performance.now();
+    try {
+      return await work();
+    } finally {
+      timings[name] = Math.round(performance.now() - began);
+    }
+  };
+
+  const runnerHistory = new JsonlWriter(join(workDir, 'history-runner.jsonl'));
+  const topic = `kol-${scenario.name}-${runId}`;
+  const crash = scenario.crash(knobs);
+  const instances: Instance[] = scenario.strategies.map((name) => ({
+    name,
+    instance: name,
+    groupId: `kol-${runId}-${name}`,
+    historyPath: join(workDir, `history-${name}.jsonl`),
+  }));
+
+  const kafka = createKafka(options.broker.brokers, `kol-runner-${runId}`);
+  const admin = kafka.admin();
+  await admin.connect();
+  const progress = new Map<string, string>();
+  const artifacts: string[] = [];
+  const show = () => options.onProgress?.([...progress].map(([i, s]) => `${i} ${s}`).join(' · '));
+  const supervisor = new Supervisor(workDir, runnerHistory, (instance, message: ChildMessage) => {
+    if (message.type === 'harness-artifact') artifacts.push(message.message);
+    progress.set(instance, message.type === 'progress' ? String(message.processed) : message.type === 'joined' ? 'joined' : 'artifact!');
+    show();
+  });
+  const onAbort = () => supervisor.killAll();
+  options.signal?.addEventListener('abort', onAbort);
+
+  try {
+    const { logStart, end } = await phase('produce', async () => {
+      await createTopic(admin, topic, knobs.partitions);
+      const produced = await produceNumbered(kafka, topic, {
+        count: knobs.messages,
+        partitions: knobs.partitions,
+        onProgress: (sent) => options.onProgress?.(`produced ${sent}/${knobs.messages}`),
+      });
+      runnerHistory.appendMany(produced);
+      return topicOffsets(admin, topic);
+    });
+    writeFileSync(join(workDir, 'offsets.json'), JSON.stringify({ topic, logStart, end }, null, 2));
+
+    const base = (i: Instance, incarnation: number) => ({
+      strategy: i.name,
+      instance: i.instance,
+      incarnation,
+      brokers: options.broker.brokers,
+      topic,
+      groupId: i.groupId,
+      workDir,
+      historyPath: i.historyPath,
+      batchSize: knobs.batch,
+      logStart,
+    });
+
+    await phase('consume+crash', async () => {
+      progress.clear();
+      const children = instances.map((i) => supervisor.start({ ...base(i, 1), crash }));
+      await awaitAll(children, options, (exit, child) => {
+        if (exit.signal === 'SIGKILL') return undefined;
+        return `${child.instance} exited (${exit.signal ?? `code ${exit.code}`}) before its crash point; see ${child.logPath}`;
+      });
+    });
+
+    await phase('restart+drain', async () => {
+      progress.clear();
+      const children = instances.map((i) => supervisor.start({ ...base(i, 2), drainTo: end }));
+      await awaitAll(children, options, (exit, child) =>
+        exit.code === 0 ? undefined : `${child.instance} did not drain cleanly (${exit.signal ?? `code ${exit.code}`}); see ${child.logPath}`,
+      );
+    });
+    if (artifacts.length > 0) throw new HarnessArtifactError(artifacts.join('; '));
+
+    const result = await phase('check', async () => {
+      const events = collectHistory(workDir, instances);
+      writeFileSync(join(workDir, 'history.jsonl'), events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+      const claims: Record<string, Guarantee> = Object.fromEntries(instances.map((i) => [i.instance, strategyInfo(i.name).claims]));
+      const checked = check({ claims, events, logStartOffsets: logStart, endOffsets: end });
+      const predictions = scenario.predict(knobs);
+      const strategies: StrategyResult[] = checked.strategies.map((s) => {
+        const predicted = predictions[s.strategy] ?? { lost: 0, duplicated: 0 };
+        return {
+          ...s,
+          name: s.strategy,
+          predicted,
+          matchesPrediction: matchesPrediction(s.lost, predicted.lost) && matchesPrediction(s.duplicated, predicted.duplicated),
+          unplannedRebalances: unplannedRebalances(events, s.strategy),
+        };
+      });
+      return { checked, strategies };
+    });
+
+    const runResult: RunResult = {
+      scenario: scenario.name,
+      runId,
+      knobs,
+      broker: describeBroker(options.broker),
+      topic,
+      crash,
+      strategies: result.strategies,
+      verdict: result.checked.verdict,
+      problems: result.checked.problems,
+      matchesPrediction: result.strategies.every((s) => s.matchesPrediction),
+      timings,
+      resultsDir: workDir,
+    };
+    writeFileSync(join(workDir, 'result.json'), JSON.stringify(runResult, null, 2) + '\n');
+    return runResult;
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    supervisor.killAll();
+    if (!options.broker.disposable) await admin.deleteTopics({ topics: [topic] }).catch(() => {});
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+/** Waits for every child; a bad exit, the phase timeout or an abort kills the rest and throws. */
+async function awaitAll(
+  children: RunningChild[],
+  options: RunOptions,
+  judge: (exit: { code: number | null; signal: NodeJS.Signals | null }, child: RunningChild) => string | undefined,
+): Promise<void> {
+  const timeoutMs = options.phaseTimeoutMs ?? 90_000;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`strategies still running after ${timeoutMs / 1000} s; see ${children.map((c) => c.logPath).join(', ')}`)), timeoutMs);
+  });
+  const aborted = new Promise<never>((_, reject) => {
+    if (options.signal?.aborted) reject(new UserError('interrupted'));
+    options.signal?.addEventListener('abort', () => reject(new UserError('interrupted')), { once: true });
+  });
+  try {
+    await Promise.race([
+      Promise.all(
+        children.map(async (child) => {
+          const problem = judge(await child.exited, child);
+          if (problem) throw new Error(problem);
+        }),
+      ),
+      timeout,
+      aborted,
+    ]);
+  } catch (error) {
+    for (const child of children) child.kill();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function collectHistory(workDir: string, instances: Instance[]): HistoryEvent[] {
+  const events: HistoryEvent[] = [];
+  for (const path of [join(workDir, 'history-runner.jsonl'), ...instances.map((i) => i.historyPath)]) {
+    const { events: read, tornLines } = readJsonl(path);
+    if (tornLines > 0) throw new HarnessArtifactError(`${path} has ${tornLines} torn line(s)`);
+    events.push(...read);
+  }
+  return events;
+}
+
+function unplannedRebalances(events: HistoryEvent[], strategy: string): number {
+  const joins = new Map<number, number>();
+  for (const e of events) if (e.kind === 'joined' && e.strategy === strategy) joins.set(e.incarnation, (joins.get(e.incarnation) ?? 0) + 1);
+  return [...joins.values()].reduce((sum, n) => sum + Math.max(0, n - 1), 0);
+}
+
+function timestamp(): string {
+  return new Date().toISOString().replace(/[:.]/g, '-').replace('Z', '');
+}
+

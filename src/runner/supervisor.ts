@@ -1,0 +1,69 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ChildConfig, ChildMessage } from '../child/child-config.ts';
+import { JsonlWriter } from '../history/jsonl.ts';
+
+const childEntry = fileURLToPath(new URL('../child/strategy-child.ts', import.meta.url));
+
+export interface ChildExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface RunningChild {
+  readonly instance: string;
+  readonly incarnation: number;
+  readonly logPath: string;
+  readonly exited: Promise<ChildExit>;
+  kill(): void;
+}
+
+/**
+ * Starts strategy processes (one per strategy instance and incarnation), records their
+ * exits in the runner's history, and kills every one still running on abort, so a failed
+ * or interrupted run leaves no child behind.
+ */
+export class Supervisor {
+  private readonly running = new Set<ChildProcess>();
+  private readonly runnerHistory: JsonlWriter;
+  private readonly workDir: string;
+  private readonly onMessage: (instance: string, message: ChildMessage) => void;
+
+  constructor(workDir: string, runnerHistory: JsonlWriter, onMessage: (instance: string, message: ChildMessage) => void) {
+    this.workDir = workDir;
+    this.runnerHistory = runnerHistory;
+    this.onMessage = onMessage;
+  }
+
+  start(config: ChildConfig): RunningChild {
+    const logPath = join(this.workDir, `${config.instance}.log`);
+    const logFd = openSync(logPath, 'a');
+    const child = fork(childEntry, [JSON.stringify(config)], {
+      stdio: ['ignore', logFd, logFd, 'ipc'],
+      // The child is a plain Node process: no test-runner or debugger flags leak into it.
+      execArgv: [],
+    });
+    closeSync(logFd);
+    this.running.add(child);
+    child.on('message', (message) => this.onMessage(config.instance, message as ChildMessage));
+    const exited = new Promise<ChildExit>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (code, signal) => {
+        this.running.delete(child);
+        this.runnerHistory.append({ kind: 'exited', strategy: config.instance, incarnation: config.incarnation, code, signal, time: Date.now() });
+        resolve({ code, signal });
+      });
+    });
+    return { instance: config.instance, incarnation: config.incarnation, logPath, exited, kill: () => child.kill('SIGKILL') };
+  }
+
+  killAll(): void {
+    for (const child of this.running) child.kill('SIGKILL');
+  }
+
+  get runningCount(): number {
+    return this.running.size;
+  }
+}

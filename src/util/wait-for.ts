@@ -1,0 +1,26 @@
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Polls `condition` until it returns a truthy value or `maxWaitMs` passes.
+ * Used instead of fixed sleeps so fast machines are not slowed down.
+ */
+export async function waitFor<T>(
+  condition: () => Promise<T | undefined | false> | T | undefined | false,
+  { maxWaitMs, intervalMs = 50, description }: { maxWaitMs: number; intervalMs?: number; description: string },
+): Promise<T> {
+  const deadline = Date.now() + maxWaitMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await condition();
+      if (value) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() >= deadline) {
+      const reason = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
+      throw new Error(`timed out after ${maxWaitMs} ms waiting for ${description}${reason}`);
+    }
+    await sleep(intervalMs);
+  }
+}
