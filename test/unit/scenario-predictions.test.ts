@@ -1,0 +1,29 @@
+import { describe, expect, test } from 'vitest';
+import crashMidBatch from '../../scenarios/crash-mid-batch.ts';
+import { scenarios } from '../../scenarios/index.ts';
+
+describe('crash-mid-batch predictions follow the knobs', () => {
+  test('batch savers repeat crashAfter; auto-commit repeats everything before the crash on one partition', () => {
+    const k = { messages: 1000, partitions: 1, batch: 100, crashAfter: 37, crashBatch: 3 };
+    expect(crashMidBatch.crash(k)).toEqual({ point: 'mid-batch', atProcessed: 237 });
+    expect(crashMidBatch.predict(k)).toEqual({
+      'manual-commit': { lost: 0, duplicated: 37 },
+      'file-checkpoint': { lost: 0, duplicated: 37 },
+      'auto-commit': { lost: 0, duplicated: 237 },
+    });
+  });
+
+  test('with several partitions auto-commit is a range: timing decides', () => {
+    const k = { messages: 600, partitions: 3, batch: 50, crashAfter: 20, crashBatch: 2 };
+    expect(crashMidBatch.predict(k)['auto-commit']).toEqual({ lost: 0, duplicated: { min: 1, max: 70 } });
+  });
+
+  test('every scenario has a lesson in English and Chinese', () => {
+    for (const s of scenarios) {
+      expect(s.summary.en).not.toBe('');
+      expect(s.summary.zh).toMatch(/[\u4e00-\u9fff]/);
+      const lines = s.lesson(s.defaults, [], 'zh');
+      expect(lines.join('')).toMatch(/[\u4e00-\u9fff]/);
+    }
+  });
+});
