@@ -66,6 +66,7 @@ export async function startLocalJvmBroker(options: BrokerStartOptions): Promise<
   options.onProgress?.(`starting Apache Kafka ${version} on 127.0.0.1:${port}`);
   const watchdog = spawn('bash', ['-c', watchdogScript, 'kafka-watchdog', java.executable, ...jvmArgs, 'kafka.Kafka', configPath], {
     stdio: ['pipe', logFd, logFd],
+    env: { ...process.env, KOL_BROKER_DATA_DIR: dataDir },
   });
   closeSync(logFd);
   let exited = false;
@@ -119,15 +120,15 @@ function newClusterId(): string {
 }
 
 // $1 is java, the rest its arguments. Background jobs of a non-interactive shell ignore
-// SIGINT, so Ctrl-C reaches the harness, which then stops the broker itself.
+// SIGINT, so Ctrl-C reaches the harness, which then stops the broker itself. The broker is
+// disposable: it is killed, not shut down, and its data folder goes with it.
 const watchdogScript = `
 "$@" &
 jvm=$!
-trap 'kill -9 $jvm 2>/dev/null; exit 0' TERM
+cleanup() { kill -9 $jvm 2>/dev/null; wait $jvm 2>/dev/null; rm -rf "$KOL_BROKER_DATA_DIR"; exit 0; }
+trap cleanup TERM
 while read -r _; do :; done
-kill -9 $jvm 2>/dev/null
-wait $jvm 2>/dev/null
-exit 0
+cleanup
 `;
 
 async function stopWatchdog(watchdog: ChildProcess): Promise<void> {

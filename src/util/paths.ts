@@ -5,5 +5,6 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const kafkaPomPath = join(repoRoot, 'kafka', 'pom.xml');
 export const kafkaLog4jPath = join(repoRoot, 'kafka', 'log4j2.properties');
-export const cacheDir = join(repoRoot, '.cache');
+/** Kafka's jars are cached here; KAFKA_OFFSET_LAB_CACHE moves the cache (e.g. to share it between clones). */
+export const cacheDir = process.env.KAFKA_OFFSET_LAB_CACHE || join(repoRoot, '.cache');
 export const resultsDir = join(repoRoot, 'results');

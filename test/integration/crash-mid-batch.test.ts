@@ -67,7 +67,7 @@ describe('crash-mid-batch on a real broker', () => {
   });
 
   test('same scenario, same counts: five runs in a row', async () => {
-    const seen = [];
+    const seen: Array<ReturnType<typeof counts>> = [];
     for (let i = 0; i < 5; i++) seen.push(counts(await run()));
     expect(seen).toEqual(Array.from({ length: 5 }, () => seen[0]));
     expect(seen[0]).toEqual({

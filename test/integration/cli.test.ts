@@ -1,0 +1,136 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, inject, test } from 'vitest';
+import { waitFor } from '../../src/util/wait-for.ts';
+import { harnessBrokers, newSince, strategyProcesses } from '../processes.ts';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const cliEnv = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => {
+  const env = { ...process.env, ...extra };
+  for (const key of Object.keys(extra)) if (extra[key] === undefined) delete env[key];
+  return env;
+};
+
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['src/cli/scenario-main.ts', ...args], { env: cliEnv({ KAFKA_BROKERS: undefined, ...env }) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const shared = () => ({ KAFKA_BROKERS: inject('brokers').join(',') });
+const ansi = /\x1b\[/;
+
+describe('the scenario command', () => {
+  test('--list and no name list the scenarios with a description', async () => {
+    for (const args of [['--list'], []]) {
+      const run = await cli(args);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/crash-mid-batch\s+SIGKILL each consumer/);
+    }
+  });
+
+  test('--help explains the options', async () => {
+    const run = await cli(['--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/--crash-after K/);
+    expect(run.stdout).toMatch(/Exit codes/);
+  });
+
+  test('an unknown scenario suggests the closest name and exits 2', async () => {
+    const run = await cli(['crash-mid-bach']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('unknown scenario "crash-mid-bach"');
+    expect(run.stderr).toContain('Did you mean "crash-mid-batch"?');
+    expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  test.each([
+    [['crash-mid-batch', '--frobnicate'], /Unknown option '--frobnicate'/],
+    [['crash-mid-batch', '--crash-after', '500'], /--crash-after must be between 1 and the batch size 100, got 500/],
+    [['crash-mid-batch', '--partitions', '0'], /--partitions must be between 1 and 64/],
+    [['crash-mid-batch', '--lang', 'fr'], /--lang must be en or zh/],
+  ])('bad input %j: one clear line, exit 2', async (args, message) => {
+    const run = await cli(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test('Java missing: says so and what to do, exit 3', async () => {
+    const run = await cli(['crash-mid-batch', '--broker', 'local'], { JAVA_HOME: '/nonexistent-jdk' });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/Java was not found/);
+    expect(run.stderr).toMatch(/KAFKA_BROKERS/);
+  });
+
+  test('Maven missing and no cached jars: says so, exit 3', async () => {
+    const javaHome = dirname(dirname(realpathSync(execFileSync('bash', ['-c', 'command -v java'], { encoding: 'utf8' }).trim())));
+    const run = await cli(['crash-mid-batch'], {
+      JAVA_HOME: javaHome,
+      PATH: dirname(process.execPath),
+      KAFKA_OFFSET_LAB_CACHE: mkdtempSync(join(tmpdir(), 'kol-empty-cache-')),
+    });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/Maven \(mvn\) was not found/);
+  });
+
+  test('an unreachable KAFKA_BROKERS is a clear error, exit 3', async () => {
+    const run = await cli(['crash-mid-batch'], { KAFKA_BROKERS: '127.0.0.1:1' });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/cannot reach the Kafka cluster at 127\.0\.0\.1:1/);
+  });
+
+  test('--json prints only the result JSON, with the documented fields', async () => {
+    const run = await cli(['crash-mid-batch', '--json', '--messages', '300', '--batch', '50', '--crash-after', '10', '--crash-batch', '2'], shared());
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result.scenario).toBe('crash-mid-batch');
+    expect(result.broker).toMatchObject({ kind: 'external', brokers: inject('brokers') });
+    expect(Object.keys(result.timings)).toEqual(expect.arrayContaining(['broker start', 'produce', 'consume+crash', 'restart+drain', 'check']));
+    for (const s of result.strategies) {
+      expect(Object.keys(s)).toEqual(expect.arrayContaining(['name', 'claims', 'produced', 'processed', 'lost', 'duplicated', 'restarts']));
+    }
+    expect(result.strategies.map((s: { name: string; duplicated: number }) => [s.name, s.duplicated])).toEqual([
+      ['auto-commit', 60],
+      ['manual-commit', 10],
+      ['file-checkpoint', 10],
+    ]);
+  });
+
+  test('the table and the lesson, in Chinese, without colour codes when not on a terminal', async () => {
+    const run = await cli(['crash-mid-batch', '--lang', 'zh'], shared());
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toMatch(ansi);
+    expect(run.stdout).toMatch(/策略.*丢失.*重复/s);
+    expect(run.stdout).toMatch(/│ manual-commit\s+│[^\n]*│\s+1000 │\s+1037 │\s+0 │\s+37 │/);
+    expect(run.stdout).toMatch(/自动提交/);
+    expect(run.stderr).toMatch(/consume\+crash/); // progress went to stderr
+  });
+
+  test('Ctrl-C stops the run: exit 130, no broker JVM and no strategy process left', async () => {
+    const brokersBefore = harnessBrokers();
+    const strategiesBefore = strategyProcesses();
+    const child = spawn(process.execPath, ['src/cli/scenario-main.ts', 'crash-mid-batch', '--broker', 'local'], { env: cliEnv({ KAFKA_BROKERS: undefined }) });
+    let stderr = '';
+    child.stderr.on('data', (c) => (stderr += c));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await waitFor(() => /consume\+crash/.test(stderr), { maxWaitMs: 60_000, description: 'the consume phase' });
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toMatch(/interrupted/);
+    await waitFor(() => newSince(brokersBefore, harnessBrokers()).length === 0, { maxWaitMs: 10_000, description: 'no broker left' });
+    await waitFor(() => newSince(strategiesBefore, strategyProcesses()).length === 0, { maxWaitMs: 10_000, description: 'no strategy process left' });
+  });
+});
