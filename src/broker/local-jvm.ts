@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createKafka } from '../kafka/client.ts';
 import { EnvironmentError } from '../util/errors.ts';
 import { kafkaLog4jPath } from '../util/paths.ts';
@@ -52,14 +52,11 @@ export async function startLocalJvmBroker(options: BrokerStartOptions): Promise<
 
   const logFd = openSync(options.logPath, 'a');
   try {
-    options.onProgress?.(`formatting KRaft storage (Apache Kafka ${version})`);
-    const format = await runToEnd(java.executable, [...jvmArgs, 'kafka.tools.StorageTool', 'format', '-t', newClusterId(), '-c', configPath], logFd);
-    if (format !== 0) {
-      rmSync(dataDir, { recursive: true, force: true });
-      throw startFailure(`formatting the broker's storage failed (exit ${format})`, options.logPath);
-    }
+    const template = await formattedStorageTemplate(java.executable, jvmArgs, libs, logFd, options);
+    cpSync(template, join(dataDir, 'data'), { recursive: true });
   } catch (error) {
     closeSync(logFd);
+    rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
 
@@ -93,6 +90,35 @@ export async function startLocalJvmBroker(options: BrokerStartOptions): Promise<
     stop,
     [Symbol.asyncDispose]: stop,
   };
+}
+
+/**
+ * KRaft storage formatted once per Kafka version and copied into each new broker's folder:
+ * formatting costs a JVM start (~2 s), copying its two small files costs nothing. Every
+ * broker then has the same cluster id, which is harmless: each is a cluster of its own.
+ */
+async function formattedStorageTemplate(javaExecutable: string, jvmArgs: string[], libs: string, logFd: number, options: BrokerStartOptions): Promise<string> {
+  const template = join(dirname(libs), 'kraft-storage-template');
+  if (existsSync(join(template, 'meta.properties'))) return template;
+  options.onProgress?.(`formatting KRaft storage (once per Kafka version)`);
+  const staging = `${template}.partial-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  const configPath = `${staging}.properties`;
+  writeFileSync(configPath, serverProperties({ port: 9092, controllerPort: 9093, logDir: staging }));
+  const code = await runToEnd(javaExecutable, [...jvmArgs, 'kafka.tools.StorageTool', 'format', '-t', newClusterId(), '-c', configPath], logFd);
+  rmSync(configPath, { force: true });
+  if (code !== 0) {
+    rmSync(staging, { recursive: true, force: true });
+    throw startFailure(`formatting the broker's storage failed (exit ${code})`, options.logPath);
+  }
+  try {
+    renameSync(staging, template);
+  } catch (error) {
+    // another harness formatted it at the same time: use theirs
+    rmSync(staging, { recursive: true, force: true });
+    if (!existsSync(join(template, 'meta.properties'))) throw error;
+  }
+  return template;
 }
 
 function serverProperties({ port, controllerPort, logDir }: { port: number; controllerPort: number; logDir: string }): string {

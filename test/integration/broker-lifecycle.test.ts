@@ -8,18 +8,18 @@ import { startLocalJvmBroker } from '../../src/broker/local-jvm.ts';
 import { createKafka } from '../../src/kafka/client.ts';
 import { EnvironmentError } from '../../src/util/errors.ts';
 import { waitFor } from '../../src/util/wait-for.ts';
-import { harnessBrokers, newSince } from '../processes.ts';
+import { descendants, isBroker, stillRunning } from '../processes.ts';
 
 const logDir = mkdtempSync(join(tmpdir(), 'kol-broker-test-'));
+const brokersBelow = (pid: number) => new Map([...descendants(pid)].filter(([, args]) => isBroker(args)));
 const dataDirOf = (args: string) => /(\S*kafka-offset-lab-broker-[^/\s]+)/.exec(args)?.[1];
 
 describe('the local JVM broker is a disposable object', () => {
   test('starts on 127.0.0.1, answers clients, and stop leaves no JVM and no data folder', async () => {
-    const before = harnessBrokers();
     const broker = await startLocalJvmBroker({ logPath: join(logDir, 'a.log') });
-    const now = harnessBrokers();
-    const started = newSince(before, now);
-    const dataDir = dataDirOf(now.get(started[0]!) ?? '');
+    const mine = brokersBelow(process.pid);
+    const started = [...mine.keys()];
+    const dataDir = dataDirOf([...mine.values()][0] ?? '');
     try {
       expect(broker.brokers[0]).toMatch(/^127\.0\.0\.1:\d+$/);
       expect(broker.description).toMatch(/Apache Kafka 4\.\d+\.\d+, local JVM \(KRaft/);
@@ -31,7 +31,7 @@ describe('the local JVM broker is a disposable object', () => {
     } finally {
       await broker.stop();
     }
-    expect(newSince(before, harnessBrokers())).toEqual([]);
+    expect(stillRunning(started)).toEqual([]);
     expect(dataDir).toBeDefined();
     expect(existsSync(dataDir!)).toBe(false);
     // The broker's own log went to the file, not to the screen.
@@ -39,27 +39,25 @@ describe('the local JVM broker is a disposable object', () => {
   });
 
   test('a harness killed with SIGKILL takes its broker with it', async () => {
-    const before = harnessBrokers();
     const harness = spawn(process.execPath, ['test/fixtures/start-broker-and-wait.ts', join(logDir, 'b.log')], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve, reject) => {
       harness.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
       harness.once('exit', (code) => reject(new Error(`fixture exited early with ${code}`)));
     });
-    const jvms = newSince(before, harnessBrokers());
-    expect(jvms.length).toBeGreaterThanOrEqual(1);
-    const dataDir = dataDirOf(harnessBrokers().get(jvms[0]!) ?? '');
+    const mine = brokersBelow(harness.pid!);
+    expect(mine.size).toBe(2); // the watchdog and its JVM
+    const dataDir = dataDirOf([...mine.values()][0] ?? '');
     expect(dataDir).toBeDefined();
     harness.kill('SIGKILL');
-    await waitFor(() => newSince(before, harnessBrokers()).length === 0, { maxWaitMs: 15_000, description: 'the orphaned broker to be killed' });
+    await waitFor(() => stillRunning(mine.keys()).length === 0, { maxWaitMs: 15_000, description: 'the orphaned broker to be killed' });
     await waitFor(() => !existsSync(dataDir!), { maxWaitMs: 5_000, description: 'the data folder to be removed' });
   });
 
   test('a broker that is not ready in time is reported with its last log lines and stopped', async () => {
-    const before = harnessBrokers();
     const error = await startLocalJvmBroker({ logPath: join(logDir, 'c.log'), readyTimeoutMs: 200 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EnvironmentError);
     expect((error as Error).message).toMatch(/Kafka did not start: the broker was not ready after 0 s/);
-    expect(newSince(before, harnessBrokers())).toEqual([]);
+    expect(brokersBelow(process.pid).size).toBe(0);
   });
 
   test('a port in use is a clear error', async () => {
