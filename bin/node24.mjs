@@ -29,7 +29,9 @@ function node24() {
 }
 
 const executable = recentEnough ? process.execPath : node24();
-const child = spawn(executable, process.argv.slice(2), { stdio: 'inherit', cwd: process.cwd() });
+// Node's compile cache roughly halves start-up of the .ts entry points and of every child process.
+const env = { ...process.env, NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE || join(root, '.cache', 'node-compile-cache') };
+const child = spawn(executable, process.argv.slice(2), { stdio: 'inherit', cwd: process.cwd(), env });
 // Ctrl-C reaches the child directly (same process group); this wrapper only waits for it.
 process.on('SIGINT', () => {});
 process.on('SIGTERM', () => child.kill('SIGTERM'));

@@ -11,25 +11,34 @@
  * - manual-commit and file-checkpoint saved after every full batch, so the restart resumes
  *   at the start of the crash batch and processes the crashAfter messages again: no loss,
  *   exactly crashAfter duplicates. The checkpoint file buys nothing over a Kafka commit here.
- * - auto-commit (kafkajs) commits only offsets whose eachMessage has returned, and only at
- *   the end of a fetched batch, every autoCommitInterval (5000 ms) or before a rebalance.
- *   All messages were produced before the consumers started, so one fetch returned the
- *   whole partition (≤ 10 000 small messages fit in the 1 MiB per-partition fetch limit)
- *   and the crash came long before 5 s: nothing was committed yet. The restart begins again
- *   at the log start and repeats every message the dead process handled. No loss.
- *   With several partitions the partition batches of one fetch are processed one after
- *   another and each ends with a commit, so how many are repeated depends on which
- *   partition was processed first: the prediction is then a range.
+ * - auto-commit (kafkajs) commits only offsets whose eachMessage has returned, and only
+ *   when a fetched partition batch is finished, every autoCommitInterval (5000 ms) or before
+ *   a rebalance. All messages were produced before the consumers started, so the first
+ *   fetch returned every partition whole (≤ 10 000 small messages per partition fit in the
+ *   1 MiB per-partition fetch limit), and kafkajs processes a fetch's partition batches one
+ *   after another, committing after each. With partitions of equal size S the crash at
+ *   message c therefore finds floor((c−1)/S) partition batches committed, and the restart
+ *   repeats the rest: c − floor((c−1)/S)·S messages (all c on one partition). No loss.
+ *   The crash comes long before 5 s, so the interval never fires. With partitions of unequal
+ *   size, which one is processed first decides, so the prediction is a range.
  */
 import type { StrategyReport } from '../src/checker/check.ts';
 import type { Lang } from '../src/report/lang.ts';
-import { defineScenario, type Knobs } from '../src/runner/scenario.ts';
+import { defineScenario, type Knobs, type Prediction } from '../src/runner/scenario.ts';
 import { autoCommitIntervalMs } from '../src/strategies/auto-commit.ts';
 
 /** Messages per partition that one 1 MiB fetch surely holds (each is ~50 bytes on disk). */
 const oneFetchLimit = 10_000;
 
 const crashAt = (k: Knobs) => (k.crashBatch - 1) * k.batch + k.crashAfter;
+
+/** What auto-commit repeats (see above): exact for equal partitions fetched whole, else a range. */
+function autoCommitRepeats(k: Knobs): Prediction {
+  const at = crashAt(k);
+  const size = k.messages / k.partitions;
+  if (!Number.isInteger(size) || size > oneFetchLimit) return { min: 1, max: at };
+  return at - Math.floor((at - 1) / size) * size;
+}
 
 export default defineScenario({
   name: 'crash-mid-batch',
@@ -45,7 +54,7 @@ export default defineScenario({
     'file-checkpoint': { lost: 0, duplicated: k.crashAfter },
     'auto-commit': {
       lost: 0,
-      duplicated: k.partitions === 1 && k.messages <= oneFetchLimit ? crashAt(k) : { min: 1, max: crashAt(k) },
+      duplicated: autoCommitRepeats(k),
     },
   }),
   lesson: (k, strategies, lang) => lesson(k, strategies, lang),
@@ -60,10 +69,8 @@ function lesson(k: Knobs, strategies: StrategyReport[], lang: Lang): string[] {
     return [
       `每个消费者在处理完第 ${at} 条消息后被 SIGKILL 杀死（第 ${k.crashBatch} 批的第 ${k.crashAfter} 条，每批 ${k.batch} 条，尚未保存这一批的 offset），随后重启并读到末尾。`,
       `manual-commit 与 file-checkpoint：已保存到第 ${savedBatches} 批末尾（下一个要读的 offset），重启后从那里继续，把崩溃前处理过但未保存的 ${k.crashAfter} 条再处理一遍：重复 ${dup('manual-commit')} / ${dup('file-checkpoint')} 条，丢失 ${lost('manual-commit')} / ${lost('file-checkpoint')} 条。checkpoint.json 在这里并不比向 Kafka 提交更安全，也不能避免重复（B2、B4 不成立）。`,
-      `auto-commit：kafkajs 只提交处理函数已经返回的消息的 offset，并且只在一次 fetch 的批次结束时、每 ${autoCommitIntervalMs} 毫秒或再均衡前提交。` +
-        (k.partitions === 1
-          ? `整个分区在一次 fetch 中到达，崩溃发生在 ${autoCommitIntervalMs} 毫秒之前，所以什么都还没提交：重启后从头开始，重复了全部 ${dup('auto-commit')} 条，丢失 ${lost('auto-commit')} 条。`
-          : `有 ${k.partitions} 个分区时，每个分区批次结束都会提交，重复多少取决于哪个分区先被处理（与时序有关）：这次重复 ${dup('auto-commit')} 条，丢失 ${lost('auto-commit')} 条。`) +
+      `auto-commit：kafkajs 只提交处理函数已经返回的消息的 offset，并且只在一个 fetch 到的分区批次处理完时、每 ${autoCommitIntervalMs} 毫秒或再均衡前提交。所有消息在消费者启动前已经写入，第一次 fetch 就带回了每个分区的全部消息（每个分区约 ${Math.ceil(k.messages / k.partitions)} 条）；崩溃时已处理完的分区批次中的 ${at - dup('auto-commit')} 条已被提交，其余 ${dup('auto-commit')} 条在重启后重复处理，丢失 ${lost('auto-commit')} 条。` +
+        (typeof autoCommitRepeats(k) === 'number' ? '' : '分区大小不一时，哪个分区先被处理取决于时序，所以这个数字可能变化。') +
         `“自动提交会丢数据”（C4）只在处理被异步移交时成立；等待处理完成时它是至少一次。`,
       `结论：三种方式都是“至少一次”。重复的数量等于崩溃时“已处理但未保存”的消息数；要想不重复，必须把结果和 offset 原子地存在一起（或使用 Kafka 事务）。`,
     ];
@@ -71,10 +78,8 @@ function lesson(k: Knobs, strategies: StrategyReport[], lang: Lang): string[] {
   return [
     `Each consumer was SIGKILLed right after processing message ${at} (message ${k.crashAfter} of batch ${k.crashBatch}, batches of ${k.batch}), before saving any offset for that batch; then it restarted and read to the end.`,
     `manual-commit and file-checkpoint had saved the position at the end of batch ${savedBatches} (the next offset to read), resumed there and processed the ${k.crashAfter} unsaved messages again: ${dup('manual-commit')} / ${dup('file-checkpoint')} duplicated, ${lost('manual-commit')} / ${lost('file-checkpoint')} lost. checkpoint.json is no safer than a Kafka commit here and does not avoid duplicates (B2, B4 do not hold).`,
-    `auto-commit: kafkajs commits only offsets whose eachMessage has returned, and only at the end of a fetched batch, every ${autoCommitIntervalMs} ms, or before a rebalance. ` +
-      (k.partitions === 1
-        ? `The whole partition arrived in one fetch and the crash came before ${autoCommitIntervalMs} ms, so nothing had been committed: the restart began again at the start and repeated all ${dup('auto-commit')}, losing ${lost('auto-commit')}. `
-        : `With ${k.partitions} partitions each partition's batch ends with a commit, so how many are repeated depends on which partition was processed first (timing): ${dup('auto-commit')} repeated this time, ${lost('auto-commit')} lost. `) +
+    `auto-commit: kafkajs commits only offsets whose eachMessage has returned, and only when a fetched partition batch is finished, every ${autoCommitIntervalMs} ms, or before a rebalance. All messages were in the topic before the consumers started, so the first fetch brought every partition whole (about ${Math.ceil(k.messages / k.partitions)} messages each); the ${at - dup('auto-commit')} messages of partition batches finished before the crash had been committed, the other ${dup('auto-commit')} were repeated after the restart, ${lost('auto-commit')} lost. ` +
+      (typeof autoCommitRepeats(k) === 'number' ? '' : 'With partitions of unequal size, which one is processed first is timing, so this number can vary. ') +
       `"Auto-commit loses data" (C4) holds only when processing is handed off asynchronously; with awaited processing it is at-least-once.`,
     `Bottom line: all three are at-least-once. The duplicates equal what was processed but not yet saved at the crash; avoiding them needs results and offsets stored atomically together (or Kafka transactions).`,
   ];

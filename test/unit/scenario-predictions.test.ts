@@ -13,9 +13,16 @@ describe('crash-mid-batch predictions follow the knobs', () => {
     });
   });
 
-  test('with several partitions auto-commit is a range: timing decides', () => {
+  test('several equal partitions: auto-commit repeats only the unfinished partition batch', () => {
     const k = { messages: 600, partitions: 3, batch: 50, crashAfter: 20, crashBatch: 2 };
-    expect(crashMidBatch.predict(k)['auto-commit']).toEqual({ lost: 0, duplicated: { min: 1, max: 70 } });
+    expect(crashMidBatch.predict(k)['auto-commit']).toEqual({ lost: 0, duplicated: 70 });
+    expect(crashMidBatch.predict({ ...k, messages: 60, batch: 15, crashAfter: 15, crashBatch: 3 })['auto-commit']).toEqual({ lost: 0, duplicated: 5 });
+    expect(crashMidBatch.predict({ ...k, messages: 60, batch: 20, crashAfter: 20, crashBatch: 2 })['auto-commit']).toEqual({ lost: 0, duplicated: 20 });
+  });
+
+  test('unequal partitions: which is processed first is timing, so auto-commit is a range', () => {
+    const k = { messages: 61, partitions: 3, batch: 15, crashAfter: 15, crashBatch: 3 };
+    expect(crashMidBatch.predict(k)['auto-commit']).toEqual({ lost: 0, duplicated: { min: 1, max: 45 } });
   });
 
   test('every scenario has a lesson in English and Chinese', () => {
