@@ -25,6 +25,8 @@ export interface BrokerStartOptions {
   onProgress?: (text: string) => void;
   /** Give up when the broker is not ready after this long. */
   readyTimeoutMs?: number;
+  /** Ctrl-C during start-up: stop what was started and reject. */
+  signal?: AbortSignal;
 }
 
 export interface BrokerDescription {

@@ -4,7 +4,7 @@ import { closeSync, cpSync, existsSync, mkdtempSync, openSync, readFileSync, ren
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createKafka } from '../kafka/client.ts';
-import { EnvironmentError } from '../util/errors.ts';
+import { EnvironmentError, ExitCode, UserError } from '../util/errors.ts';
 import { kafkaLog4jPath } from '../util/paths.ts';
 import { sleep } from '../util/wait-for.ts';
 import type { BrokerStartOptions, StartedBroker } from './broker.ts';
@@ -172,6 +172,7 @@ async function waitUntilReady(brokers: string[], hasExited: () => boolean, optio
   const admin = createKafka(brokers, 'kafka-offset-lab-ready', { connectionTimeout: 500, retries: 0 }).admin();
   try {
     for (;;) {
+      if (options.signal?.aborted) throw new UserError('interrupted while the broker was starting', { exitCode: ExitCode.interrupted });
       if (hasExited()) throw startFailure('the broker process exited during start-up', options.logPath);
       if (Date.now() > deadline) throw startFailure(`the broker was not ready after ${Math.round(timeoutMs / 1000)} s`, options.logPath);
       try {

@@ -61,8 +61,8 @@ async function finish(): Promise<void> {
   process.exit(0);
 }
 
-async function save(): Promise<void> {
-  await strategy.save?.({ ...positions });
+async function save(crashDuringSave?: () => never): Promise<void> {
+  await strategy.save?.({ ...positions }, crashDuringSave);
   if (strategy.savedVia === 'checkpoint-file') {
     history.append({ kind: 'saved', strategy: instance, incarnation, via: 'checkpoint-file', positions: { ...positions }, time: Date.now() });
   }
@@ -86,7 +86,8 @@ async function eachMessage({ partition, message }: EachMessagePayload): Promise<
 
   if (crash?.point === 'mid-batch' && processed === crash.atProcessed) die('mid-batch');
   if (strategy.save && processed % config.batchSize === 0) {
-    await save();
+    const tear = crash?.point === 'during-save' && processed === crash.atProcessed;
+    await save(tear ? () => die('during-save') : undefined);
     if (crash?.point === 'after-save' && processed === crash.atProcessed) die('after-save');
   }
   if (processed % 25 === 0) tell({ type: 'progress', processed });

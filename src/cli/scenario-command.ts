@@ -1,8 +1,7 @@
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { scenarios, findScenario } from '../../scenarios/index.ts';
 import { chooseBrokerKind, startBroker } from '../broker/choose.ts';
-import type { StartedBroker } from '../broker/broker.ts';
 import { colorsFor } from '../report/colors.ts';
 import { detectLang } from '../report/lang.ts';
 import { renderReport } from '../report/table.ts';
@@ -74,14 +73,19 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
   const progress = new Progress(io.stderr, { quiet: options.json });
   const workDir = join(resultsDir, scenario.name, new Date().toISOString().replace(/[:.]/g, '-').replace('Z', ''));
   mkdirSync(workDir, { recursive: true });
+  // Said first, so the files of an interrupted or crashed run can be found.
+  io.stderr.write(`results: ${relative(process.cwd(), workDir) || workDir}\n`);
 
-  let broker: StartedBroker | undefined;
   try {
     progress.startPhase('broker start');
     const began = performance.now();
-    broker = await startBroker(brokerKind, { logPath: join(workDir, 'broker.log'), onProgress: (text) => progress.update(text) }, io.env);
+    // Disposed (killed, container removed) when this block is left, however it is left.
+    await using broker = await startBroker(
+      brokerKind,
+      { logPath: join(workDir, 'broker.log'), onProgress: (text) => progress.update(text), signal: io.signal },
+      io.env,
+    );
     const brokerStartMs = Math.round(performance.now() - began);
-    if (io.signal?.aborted) throw new UserError('interrupted', { exitCode: ExitCode.interrupted });
     const result = await runScenario(scenario, knobs, {
       broker,
       workDir,
@@ -104,8 +108,5 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
       exitCode: ExitCode.environment,
       cause: error,
     });
-  } finally {
-    progress.update('stopping the broker');
-    await broker?.stop();
   }
 }

@@ -35,8 +35,9 @@ export function createFileCheckpoint(runtime: StrategyRuntime, write: Checkpoint
     autoCommit: false,
     savedVia: 'checkpoint-file',
     readResumePositions: () => readCheckpoint(path, runtime.topic),
-    save: async (positions: Positions) => {
+    save: async (positions: Positions, crashDuringSave?: () => never) => {
       const text = JSON.stringify({ topic: runtime.topic, positions } satisfies CheckpointFile);
+      if (crashDuringSave) tornWrite(write === 'atomic' ? `${path}.tmp` : path, text, crashDuringSave);
       if (write === 'atomic') writeAtomically(path, text);
       else writeFileSync(path, text); // what most hand-written checkpoints do
     },
@@ -48,6 +49,13 @@ export function readCheckpoint(path: string, topic: string): Positions | undefin
   if (!existsSync(path)) return undefined;
   const parsed = JSON.parse(readFileSync(path, 'utf8')) as CheckpointFile;
   return parsed.topic === topic ? parsed.positions : undefined;
+}
+
+/** Truncates the file, writes the first half of the new content, and dies: a torn write. */
+function tornWrite(target: string, text: string, crash: () => never): never {
+  const fd = openSync(target, 'w');
+  writeSync(fd, text.slice(0, Math.floor(text.length / 2)));
+  return crash();
 }
 
 /** Temp file, fsync, rename over the old one, fsync the directory: a reader sees old or new, never half. */

@@ -20,7 +20,10 @@ export function createManualCommit({ consumer, topic }: StrategyRuntime): Strate
     autoCommit: false,
     savedVia: 'kafka-commit',
     readResumePositions: () => undefined,
-    save: async (positions: Positions) => {
+    save: async (positions: Positions, crashDuringSave?: () => never) => {
+      // A Kafka commit cannot be torn: the broker applies it whole or not at all. Dying
+      // "during" it means dying before the request is sent.
+      crashDuringSave?.();
       await consumer.commitOffsets(
         Object.entries(positions).map(([partition, offset]) => ({ topic, partition: Number(partition), offset: String(offset) })),
       );

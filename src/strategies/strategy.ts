@@ -30,6 +30,10 @@ export interface Strategy extends StrategyInfo {
    * group). undefined: Kafka's committed offsets decide, with earliest as the reset policy.
    */
   readResumePositions(): Positions | undefined;
-  /** Saves the positions (next offsets) after a batch; absent when kafkajs saves by itself. */
-  save?(positions: Positions): Promise<void>;
+  /**
+   * Saves the positions (next offsets) after a batch; absent when kafkajs saves by itself.
+   * `crashDuringSave`, when given, is called in the middle of the save (crash point
+   * during-save) and never returns: a file write is then torn halfway.
+   */
+  save?(positions: Positions, crashDuringSave?: () => never): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, realpathSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
@@ -117,6 +117,23 @@ describe('the scenario command', () => {
     expect(run.stdout).toMatch(/│ manual-commit\s+│[^\n]*│\s+1000 │\s+1037 │\s+0 │\s+37 │/);
     expect(run.stdout).toMatch(/自动提交/);
     expect(run.stderr).toMatch(/consume\+crash/); // progress went to stderr
+  });
+
+  test('a harness killed with SIGKILL leaves no broker and no strategy process, and keeps what it measured', async () => {
+    const child = spawn(process.execPath, ['src/cli/scenario-main.ts', 'crash-mid-batch', '--broker', 'local'], { env: cliEnv({ KAFKA_BROKERS: undefined }) });
+    let stderr = '';
+    child.stderr.on('data', (c) => (stderr += c));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    await waitFor(() => /consume\+crash/.test(stderr), { maxWaitMs: 60_000, description: 'the consume phase' });
+    const tree = descendants(child.pid!);
+    expect([...tree.values()].some(isBroker)).toBe(true);
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    await waitFor(() => stillRunning(tree.keys()).length === 0, { maxWaitMs: 15_000, description: 'the orphans to go away' });
+    const resultsDir = /results: (\S+)/.exec(stderr)?.[1];
+    expect(resultsDir).toBeDefined();
+    const produced = readFileSync(join(resultsDir!, 'history-runner.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"produced"'));
+    expect(produced).toHaveLength(1000);
   });
 
   test('Ctrl-C stops the run: exit 130, no broker JVM and no strategy process left', async () => {
