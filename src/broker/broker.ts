@@ -1,3 +1,5 @@
+import type { ClientSecurity } from '../kafka/security.ts';
+
 /**
  * A configured broker provider and a started broker are different things: only a
  * StartedBroker has addresses, and it is disposable (`await using broker = await start()`).
@@ -15,6 +17,8 @@ export interface StartedBroker extends AsyncDisposable {
   readonly readyMs: number;
   /** True when the harness created this broker and may do anything with it. */
   readonly disposable: boolean;
+  /** TLS/SASL for an external cluster (from the environment); undefined for a broker we started. */
+  readonly security?: ClientSecurity;
   stop(): Promise<void>;
 }
 

@@ -1,4 +1,5 @@
 import { createKafka } from '../kafka/client.ts';
+import { securityFromEnv } from '../kafka/security.ts';
 import { EnvironmentError, UserError } from '../util/errors.ts';
 import type { StartedBroker } from './broker.ts';
 
@@ -19,8 +20,9 @@ export function parseBrokerList(value: string): string[] {
 /** Uses a cluster someone else runs: nothing is started, and stopping it does nothing. */
 export async function connectExternalBroker(value: string): Promise<StartedBroker> {
   const brokers = parseBrokerList(value);
+  const security = securityFromEnv();
   const began = Date.now();
-  const admin = createKafka(brokers, 'kafka-offset-lab-probe', { connectionTimeout: 3000, retries: 2 }).admin();
+  const admin = createKafka(brokers, 'kafka-offset-lab-probe', { connectionTimeout: 3000, retries: 2, security }).admin();
   try {
     await admin.connect();
     await admin.describeCluster();
@@ -39,6 +41,7 @@ export async function connectExternalBroker(value: string): Promise<StartedBroke
     kafkaVersion: undefined,
     readyMs: Date.now() - began,
     disposable: false,
+    security,
     stop,
     [Symbol.asyncDispose]: stop,
   };

@@ -20,6 +20,8 @@ export interface ChildConfig {
   drainTo?: Positions;
   /** First offset in the log per partition: where "earliest" resumes. */
   logStart: Positions;
+  /** An external cluster's TLS/SASL settings are read from the inherited environment (never argv). */
+  securityFromEnv: boolean;
 }
 
 /** Messages from a strategy process to the supervisor (IPC). */

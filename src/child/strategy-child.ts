@@ -9,6 +9,7 @@ import type { Positions } from '../history/events.ts';
 import { JsonlWriter } from '../history/jsonl.ts';
 import { createKafka, teachingConsumerSettings } from '../kafka/client.ts';
 import { decodeSeq } from '../kafka/messages.ts';
+import { securityFromEnv } from '../kafka/security.ts';
 import { createStrategy } from '../strategies/registry.ts';
 import { waitFor } from '../util/wait-for.ts';
 import type { ChildConfig, ChildMessage } from './child-config.ts';
@@ -23,7 +24,7 @@ process.on('disconnect', () => process.exit(0));
 
 history.append({ kind: 'started', strategy: instance, incarnation, pid: process.pid, time: Date.now() });
 
-const kafka = createKafka(config.brokers, `kol-${instance}-${incarnation}`);
+const kafka = createKafka(config.brokers, `kol-${instance}-${incarnation}`, { security: config.securityFromEnv ? securityFromEnv() : {} });
 const consumer = kafka.consumer({ groupId: config.groupId, ...teachingConsumerSettings });
 const strategy = createStrategy(name, { consumer, topic, workDir: config.workDir, instance });
 

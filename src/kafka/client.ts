@@ -1,6 +1,7 @@
 import '../util/quiet-kafkajs.ts';
 import kafkajs from 'kafkajs';
 import type { Kafka as KafkaClient, ConsumerConfig } from 'kafkajs';
+import type { ClientSecurity } from './security.ts';
 
 const { Kafka, logLevel } = kafkajs;
 
@@ -11,9 +12,10 @@ const { Kafka, logLevel } = kafkajs;
 export function createKafka(
   brokers: string[],
   clientId: string,
-  { connectionTimeout = 3000, retries = 5 }: { connectionTimeout?: number; retries?: number } = {},
+  { connectionTimeout = 3000, retries = 5, security = {} }: { connectionTimeout?: number; retries?: number; security?: ClientSecurity } = {},
 ): KafkaClient {
   return new Kafka({
+    ...security,
     clientId,
     brokers,
     connectionTimeout,

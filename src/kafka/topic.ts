@@ -2,10 +2,6 @@ import type { Admin, Kafka } from 'kafkajs';
 import type { EventOf, Positions } from '../history/events.ts';
 import { encodeMessage } from './messages.ts';
 
-export async function createTopic(admin: Admin, topic: string, partitions: number): Promise<void> {
-  await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
-}
-
 /**
  * Produces messages 1..count, message n to partition (n-1) mod P, with an idempotent
  * producer so a retry can never write a message twice. The offsets come from the broker's

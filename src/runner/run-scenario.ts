@@ -7,7 +7,8 @@ import { check } from '../checker/check.ts';
 import type { Guarantee, HistoryEvent } from '../history/events.ts';
 import { JsonlWriter, readJsonl } from '../history/jsonl.ts';
 import { createKafka } from '../kafka/client.ts';
-import { createTopic, produceNumbered, topicOffsets } from '../kafka/topic.ts';
+import { RunResources } from '../kafka/run-resources.ts';
+import { produceNumbered, topicOffsets } from '../kafka/topic.ts';
 import { strategyInfo, type StrategyName } from '../strategies/registry.ts';
 import { HarnessArtifactError, UserError } from '../util/errors.ts';
 import { resultsDir as defaultResultsRoot } from '../util/paths.ts';
@@ -61,18 +62,18 @@ export async function runScenario(scenario: ScenarioDefinition, knobs: Knobs, op
   };
 
   const runnerHistory = new JsonlWriter(join(workDir, 'history-runner.jsonl'));
-  const topic = `kol-${scenario.name}-${runId}`;
   const crash = scenario.crash(knobs);
+  const kafka = createKafka(options.broker.brokers, `kol-runner-${runId}`, { security: options.broker.security });
+  const admin = kafka.admin();
+  await admin.connect();
+  const resources = new RunResources(admin, runId);
+  const topic = resources.topicName(scenario.name);
   const instances: Instance[] = scenario.strategies.map((name) => ({
     name,
     instance: name,
-    groupId: `kol-${runId}-${name}`,
+    groupId: resources.groupName(name),
     historyPath: join(workDir, `history-${name}.jsonl`),
   }));
-
-  const kafka = createKafka(options.broker.brokers, `kol-runner-${runId}`);
-  const admin = kafka.admin();
-  await admin.connect();
   const progress = new Map<string, string>();
   const artifacts: string[] = [];
   const show = () => options.onProgress?.([...progress].map(([i, s]) => `${i} ${s}`).join(' · '));
@@ -86,7 +87,7 @@ export async function runScenario(scenario: ScenarioDefinition, knobs: Knobs, op
 
   try {
     const { logStart, end } = await phase('produce', async () => {
-      await createTopic(admin, topic, knobs.partitions);
+      await resources.createTopic(topic, knobs.partitions);
       const produced = await produceNumbered(kafka, topic, {
         count: knobs.messages,
         partitions: knobs.partitions,
@@ -108,6 +109,7 @@ export async function runScenario(scenario: ScenarioDefinition, knobs: Knobs, op
       historyPath: i.historyPath,
       batchSize: knobs.batch,
       logStart,
+      securityFromEnv: options.broker.security !== undefined,
     });
 
     await phase('consume+crash', async () => {
@@ -166,7 +168,12 @@ export async function runScenario(scenario: ScenarioDefinition, knobs: Knobs, op
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     supervisor.killAll();
-    if (!options.broker.disposable) await admin.deleteTopics({ topics: [topic] }).catch(() => {});
+    // A disposable broker goes away with everything on it; on anyone else's cluster the run
+    // removes what it created, also after a failure or Ctrl-C.
+    if (!options.broker.disposable) {
+      options.onProgress?.('removing this run\'s topic and groups');
+      for (const problem of await resources.cleanUp()) process.stderr.write(`warning: ${problem}\n`);
+    }
     await admin.disconnect().catch(() => {});
   }
 }

@@ -1,0 +1,97 @@
+import type { Admin } from 'kafkajs';
+import { UserError } from '../util/errors.ts';
+import { sleep } from '../util/wait-for.ts';
+
+/** Every topic and group the harness creates starts with this prefix, then the run id. */
+export const resourcePrefix = 'kol-';
+
+/**
+ * The topics and groups one run created: the only things it may truncate or delete.
+ * On a shared cluster this is what keeps the harness away from everybody else's data.
+ */
+export class RunResources {
+  private readonly admin: Admin;
+  readonly runId: string;
+  private readonly topics = new Set<string>();
+  private readonly groups = new Set<string>();
+
+  constructor(admin: Admin, runId: string) {
+    this.admin = admin;
+    this.runId = runId;
+  }
+
+  topicName(purpose: string): string {
+    return `${resourcePrefix}${purpose}-${this.runId}`;
+  }
+
+  groupName(purpose: string): string {
+    const group = `${resourcePrefix}${this.runId}-${purpose}`;
+    this.groups.add(group);
+    return group;
+  }
+
+  /** Creates a new topic; an existing topic of that name is never adopted. */
+  async createTopic(topic: string, partitions: number): Promise<void> {
+    this.assertPrefixed(topic);
+    const created = await this.admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
+    if (!created) throw new UserError(`topic "${topic}" already exists; the harness only uses topics it creates.`);
+    this.topics.add(topic);
+  }
+
+  ownsTopic(topic: string): boolean {
+    return this.topics.has(topic);
+  }
+
+  /** Deletes records before `offset` (retention experiments), on this run's own topics only. */
+  async deleteRecords(topic: string, partitions: Array<{ partition: number; offset: number }>): Promise<void> {
+    this.assertOwned(topic, 'delete records of');
+    await this.admin.deleteTopicRecords({ topic, partitions: partitions.map((p) => ({ partition: p.partition, offset: String(p.offset) })) });
+  }
+
+  async deleteTopic(topic: string): Promise<void> {
+    this.assertOwned(topic, 'delete');
+    await this.admin.deleteTopics({ topics: [topic] });
+    this.topics.delete(topic);
+  }
+
+  /**
+   * Deletes this run's groups and topics. A group still holding a killed member stays
+   * "non-empty" until the member's session times out, so deleting groups is retried briefly.
+   */
+  async cleanUp({ maxWaitMs = 10_000 }: { maxWaitMs?: number } = {}): Promise<string[]> {
+    const problems: string[] = [];
+    const deadline = Date.now() + maxWaitMs;
+    let pending = [...this.groups];
+    while (pending.length > 0) {
+      const failed: string[] = [];
+      for (const group of pending) {
+        try {
+          await this.admin.deleteGroups([group]);
+        } catch (error) {
+          const message = String((error as { groups?: Array<{ error?: { type?: string } }> }).groups?.[0]?.error?.type ?? (error as Error).message);
+          if (/GROUP_ID_NOT_FOUND|does not exist/i.test(message)) continue; // never used, nothing to delete
+          failed.push(group);
+        }
+      }
+      pending = failed;
+      if (pending.length === 0 || Date.now() > deadline) break;
+      await sleep(300);
+    }
+    for (const group of pending) problems.push(`could not delete consumer group ${group}`);
+    this.groups.clear();
+    for (const topic of [...this.topics]) {
+      await this.deleteTopic(topic).catch((error: Error) => problems.push(`could not delete topic ${topic}: ${error.message}`));
+    }
+    return problems;
+  }
+
+  private assertPrefixed(name: string): void {
+    if (!name.startsWith(resourcePrefix)) throw new UserError(`refusing to create "${name}": harness names start with "${resourcePrefix}"`);
+  }
+
+  private assertOwned(topic: string, action: string): void {
+    if (!this.topics.has(topic)) {
+      throw new UserError(`refusing to ${action} topic "${topic}": this run did not create it.`);
+    }
+  }
+}
