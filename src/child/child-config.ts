@@ -20,6 +20,8 @@ export interface ChildConfig {
   drainTo?: Positions;
   /** First offset in the log per partition: where "earliest" resumes. */
   logStart: Positions;
+  /** Consumer session timeout: what every restart waits for after a SIGKILL. */
+  sessionTimeoutMs: number;
   /** An external cluster's TLS/SASL settings are read from the inherited environment (never argv). */
   securityFromEnv: boolean;
 }

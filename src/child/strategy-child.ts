@@ -7,7 +7,7 @@
 import type { EachMessagePayload } from 'kafkajs';
 import type { Positions } from '../history/events.ts';
 import { JsonlWriter } from '../history/jsonl.ts';
-import { createKafka, teachingConsumerSettings } from '../kafka/client.ts';
+import { consumerSettings, createKafka } from '../kafka/client.ts';
 import { decodeSeq } from '../kafka/messages.ts';
 import { securityFromEnv } from '../kafka/security.ts';
 import { createStrategy } from '../strategies/registry.ts';
@@ -25,7 +25,7 @@ process.on('disconnect', () => process.exit(0));
 history.append({ kind: 'started', strategy: instance, incarnation, pid: process.pid, time: Date.now() });
 
 const kafka = createKafka(config.brokers, `kol-${instance}-${incarnation}`, { security: config.securityFromEnv ? securityFromEnv() : {} });
-const consumer = kafka.consumer({ groupId: config.groupId, ...teachingConsumerSettings });
+const consumer = kafka.consumer({ groupId: config.groupId, ...consumerSettings(config.sessionTimeoutMs) });
 const strategy = createStrategy(name, { consumer, topic, workDir: config.workDir, instance });
 
 /** Next offset per partition, as this process has processed them. */

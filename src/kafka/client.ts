@@ -30,10 +30,24 @@ export function createKafka(
  * out, so the session timeout is what every restart waits for. The default is 30 s in
  * kafkajs (45 s in the Java client); 3 s still leaves ten heartbeats per session.
  */
-export const teachingConsumerSettings = {
-  sessionTimeout: 3000,
-  heartbeatInterval: 300,
-  rebalanceTimeout: 6000,
-  // Default 5000: an idle fetch waits this long for new data; the drain checks progress between fetches.
-  maxWaitTimeInMs: 100,
-} satisfies Partial<ConsumerConfig>;
+export function consumerSettings(sessionTimeout: number) {
+  return {
+    sessionTimeout,
+    heartbeatInterval: Math.round(sessionTimeout / 10),
+    rebalanceTimeout: sessionTimeout * 2,
+    // Default 5000: an idle fetch waits this long for new data; the drain checks progress between fetches.
+    maxWaitTimeInMs: 100,
+  } satisfies Partial<ConsumerConfig>;
+}
+
+/** On brokers the harness starts (group.min.session.timeout.ms=1000). */
+export const teachingSessionTimeoutMs = 3000;
+
+/**
+ * On an external cluster the broker's group.min.session.timeout.ms (6000 by default) forbids
+ * 3 s; KAFKA_SESSION_TIMEOUT_MS can lower this where the cluster allows it.
+ */
+export function externalSessionTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env.KAFKA_SESSION_TIMEOUT_MS ?? 10_000);
+  return Number.isInteger(value) && value >= 1000 ? value : 10_000;
+}

@@ -6,7 +6,7 @@ import type { ChildMessage } from '../child/child-config.ts';
 import { check } from '../checker/check.ts';
 import type { Guarantee, HistoryEvent } from '../history/events.ts';
 import { JsonlWriter, readJsonl } from '../history/jsonl.ts';
-import { createKafka } from '../kafka/client.ts';
+import { createKafka, externalSessionTimeoutMs, teachingSessionTimeoutMs } from '../kafka/client.ts';
 import { RunResources } from '../kafka/run-resources.ts';
 import { produceNumbered, topicOffsets } from '../kafka/topic.ts';
 import { strategyInfo, type StrategyName } from '../strategies/registry.ts';
@@ -110,6 +110,7 @@ export async function runScenario(scenario: ScenarioDefinition, knobs: Knobs, op
       batchSize: knobs.batch,
       logStart,
       securityFromEnv: options.broker.security !== undefined,
+      sessionTimeoutMs: options.broker.disposable ? teachingSessionTimeoutMs : externalSessionTimeoutMs(),
     });
 
     await phase('consume+crash', async () => {

@@ -29,7 +29,8 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   });
 }
 
-const shared = () => ({ KAFKA_BROKERS: inject('brokers').join(',') });
+// The suite's broker allows short sessions (group.min.session.timeout.ms=1000), so runs stay fast.
+const shared = () => ({ KAFKA_BROKERS: inject('brokers').join(','), KAFKA_SESSION_TIMEOUT_MS: '3000' });
 const ansi = /\x1b\[/;
 
 describe('the scenario command', () => {
