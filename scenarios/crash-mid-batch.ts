@@ -24,13 +24,13 @@
  */
 import type { StrategyReport } from '../src/checker/check.ts';
 import type { Lang } from '../src/report/lang.ts';
-import { defineScenario, type Knobs, type Prediction } from '../src/runner/scenario.ts';
+import { crashMessage, defineScenario, type Knobs, type Prediction } from '../src/runner/scenario.ts';
 import { autoCommitIntervalMs } from '../src/strategies/auto-commit.ts';
 
 /** Messages per partition that one 1 MiB fetch surely holds (each is ~50 bytes on disk). */
 const oneFetchLimit = 10_000;
 
-const crashAt = (k: Knobs) => (k.crashBatch - 1) * k.batch + k.crashAfter;
+const crashAt = crashMessage;
 
 /** What auto-commit repeats (see above): exact for equal partitions fetched whole, else a range. */
 function autoCommitRepeats(k: Knobs): Prediction {
@@ -47,7 +47,7 @@ export default defineScenario({
     zh: '在一批消息处理到一半、尚未保存 offset 时用 SIGKILL 杀掉每个消费者，重启后统计丢失与重复',
   },
   defaults: { messages: 1000, partitions: 1, batch: 100, crashAfter: 37, crashBatch: 3 },
-  strategies: ['auto-commit', 'manual-commit', 'file-checkpoint'],
+  instances: ['auto-commit', 'manual-commit', 'file-checkpoint'],
   crash: (k) => ({ point: 'mid-batch', atProcessed: crashAt(k) }),
   predict: (k) => ({
     'manual-commit': { lost: 0, duplicated: k.crashAfter },

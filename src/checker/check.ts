@@ -12,6 +12,8 @@ export interface CheckInput {
   /** Per partition: first offset still in the log (low watermark) and the end offset (high watermark). */
   logStartOffsets: Positions;
   endOffsets: Positions;
+  /** Per partition: records before this offset were deleted by the broker during the run (retention). */
+  deletedBefore?: Positions;
 }
 
 export type Verdict = 'valid' | 'invalid' | 'unknown';
@@ -34,8 +36,10 @@ export interface StrategyReport {
   produced: number;
   /** Times a message was processed, repeats included: produced − lost + duplicated. */
   processed: number;
-  /** Messages never processed, even after the drain ran to the end offsets. */
+  /** Messages never processed, even after the drain ran to the end offsets, and not deleted by the broker. */
   lost: number;
+  /** Messages never processed because the broker deleted them first (retention): no strategy's doing. */
+  lostByRetention: number;
   /** Extra processings: a message processed 3 times adds 2. */
   duplicated: number;
   /** Within one process lifetime, a partition's offset did not increase. */
@@ -62,7 +66,7 @@ export function check(input: CheckInput): CheckResult {
   const bySeqKey = new Map(produced.map((e) => [key(e.partition, e.offset), e.seq]));
 
   const strategies = Object.entries(input.claims).map(([strategy, claims]) =>
-    checkStrategy(strategy, claims, produced, bySeqKey, input.events),
+    checkStrategy(strategy, claims, produced, bySeqKey, input.events, input.deletedBefore ?? {}),
   );
   const verdict: Verdict =
     problems.length > 0 || strategies.some((s) => s.verdict === 'unknown')
@@ -98,6 +102,7 @@ function checkStrategy(
   produced: EventOf<'produced'>[],
   bySeqKey: Map<string, number>,
   events: readonly HistoryEvent[],
+  deletedBefore: Positions,
 ): StrategyReport {
   const own = events.filter((e) => 'strategy' in e && e.strategy === strategy);
   const processedEvents = own.filter((e): e is EventOf<'processed'> => e.kind === 'processed');
@@ -115,9 +120,11 @@ function checkStrategy(
   const lostSeqs: number[] = [];
   const duplicatedSeqs: Array<{ seq: number; times: number }> = [];
   let duplicated = 0;
+  let lostByRetention = 0;
   for (const e of produced) {
     const n = times.get(key(e.partition, e.offset)) ?? 0;
-    if (n === 0) lostSeqs.push(e.seq);
+    if (n === 0 && e.offset < (deletedBefore[e.partition] ?? 0)) lostByRetention++;
+    else if (n === 0) lostSeqs.push(e.seq);
     if (n > 1) {
       duplicated += n - 1;
       duplicatedSeqs.push({ seq: e.seq, times: n });
@@ -140,6 +147,7 @@ function checkStrategy(
     produced: produced.length,
     processed: processedEvents.length,
     lost,
+    lostByRetention,
     duplicated,
     outOfOrder: countOutOfOrder(processedEvents),
     restarts: Math.max(0, new Set(own.filter((e) => e.kind === 'started').map((e) => e.incarnation)).size - 1),

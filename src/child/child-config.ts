@@ -1,9 +1,11 @@
-import type { CrashPointName, Positions } from '../history/events.ts';
+import type { CrashPlan, Positions } from '../history/events.ts';
 import type { StrategyName } from '../strategies/registry.ts';
+import type { StrategyOptions } from '../strategies/strategy.ts';
 
 /** Everything a strategy process needs, passed by the supervisor as JSON. */
 export interface ChildConfig {
   strategy: StrategyName;
+  options: StrategyOptions;
   /** Unique per strategy instance in the run; names its history and checkpoint files. */
   instance: string;
   incarnation: number;
@@ -15,7 +17,7 @@ export interface ChildConfig {
   /** Saving unit: the strategy saves after every `batchSize` processed messages. */
   batchSize: number;
   /** Kill this process with SIGKILL at this point (first incarnation of a crash scenario). */
-  crash?: { point: CrashPointName; atProcessed: number };
+  crash?: CrashPlan;
   /** Exit cleanly once every partition is read up to these end offsets (the drain). */
   drainTo?: Positions;
   /** First offset in the log per partition: where "earliest" resumes. */

@@ -4,20 +4,24 @@
  * message counts as processed, saves positions the strategy's way, and at the configured
  * crash point kills itself with SIGKILL: no finally, no goodbye to the group.
  */
-import type { EachMessagePayload } from 'kafkajs';
-import type { Positions } from '../history/events.ts';
+import type { EachMessagePayload, KafkaMessage } from 'kafkajs';
+import type { CrashPointName, Positions } from '../history/events.ts';
 import { JsonlWriter } from '../history/jsonl.ts';
 import { consumerSettings, createKafka } from '../kafka/client.ts';
 import { decodeSeq } from '../kafka/messages.ts';
 import { securityFromEnv } from '../kafka/security.ts';
 import { createStrategy } from '../strategies/registry.ts';
-import { waitFor } from '../util/wait-for.ts';
+import type { ResumePlan } from '../strategies/strategy.ts';
+import { sleep, waitFor } from '../util/wait-for.ts';
 import type { ChildConfig, ChildMessage } from './child-config.ts';
 
 const config = JSON.parse(process.argv[2] ?? '{}') as ChildConfig;
-const { strategy: name, instance, incarnation, topic } = config;
+const { instance, incarnation, topic } = config;
 const history = new JsonlWriter(config.historyPath);
 const tell = (message: ChildMessage) => process.send?.(message);
+
+/** Simulated work per message when processing is handed off to a queue. */
+const handedOffWorkMs = 2;
 
 // The supervisor is gone (it crashed or was killed): do not linger as an orphan.
 process.on('disconnect', () => process.exit(0));
@@ -26,7 +30,7 @@ history.append({ kind: 'started', strategy: instance, incarnation, pid: process.
 
 const kafka = createKafka(config.brokers, `kol-${instance}-${incarnation}`, { security: config.securityFromEnv ? securityFromEnv() : {} });
 const consumer = kafka.consumer({ groupId: config.groupId, ...consumerSettings(config.sessionTimeoutMs) });
-const strategy = createStrategy(name, { consumer, topic, workDir: config.workDir, instance });
+const strategy = createStrategy(config.strategy, { consumer, topic, workDir: config.workDir, instance, incarnation }, config.options);
 
 /** Next offset per partition, as this process has processed them. */
 const positions: Positions = {};
@@ -35,11 +39,13 @@ let resumeFrom: Positions = {};
 let processed = 0;
 let finishing = false;
 
-function die(point: NonNullable<ChildConfig['crash']>['point']): never {
+function die(point: CrashPointName): never {
   history.append({ kind: 'crash', strategy: instance, incarnation, point, processedInIncarnation: processed, time: Date.now() });
   process.kill(process.pid, 'SIGKILL');
   throw new Error('unreachable: SIGKILL did not stop the process');
 }
+
+const crashesAt = (point: CrashPointName, n: number) => config.crash?.point === point && config.crash.atProcessed === n;
 
 function artifact(message: string): never {
   tell({ type: 'harness-artifact', message });
@@ -56,43 +62,74 @@ function drained(): boolean {
 async function finish(): Promise<void> {
   if (finishing) return;
   finishing = true;
-  if (strategy.save && Object.keys(positions).length > 0) await save();
+  if (strategy.save && strategy.saveOrder === 'after-process' && Object.keys(positions).length > 0) await save({ ...positions });
   history.append({ kind: 'drained', strategy: instance, incarnation, time: Date.now() });
   await consumer.disconnect();
   process.exit(0);
 }
 
-async function save(crashDuringSave?: () => never): Promise<void> {
-  await strategy.save?.({ ...positions }, crashDuringSave);
+async function save(toSave: Positions, crashDuringSave?: () => never): Promise<void> {
+  await strategy.save?.(toSave, crashDuringSave);
   if (strategy.savedVia === 'checkpoint-file') {
-    history.append({ kind: 'saved', strategy: instance, incarnation, via: 'checkpoint-file', positions: { ...positions }, time: Date.now() });
+    history.append({ kind: 'saved', strategy: instance, incarnation, via: 'checkpoint-file', positions: toSave, time: Date.now() });
   }
+}
+
+/** Saves and applies the during-save / after-save crash points for message number `n`. */
+async function saveAt(n: number, toSave: Positions): Promise<void> {
+  await save(toSave, crashesAt('during-save', n) ? () => die('during-save') : undefined);
+  if (crashesAt('after-save', n)) die('after-save');
+}
+
+/** Processing one message: the whole life of a message inside the strategy. */
+async function handle(partition: number, message: KafkaMessage): Promise<void> {
+  const offset = Number(message.offset);
+  const n = processed + 1;
+  // before-process strategies save the end of the batch they are about to process
+  if (strategy.save && strategy.saveOrder === 'before-process' && processed % config.batchSize === 0) {
+    await saveAt(n, { ...positions, [partition]: offset + config.batchSize });
+  }
+  if (crashesAt('before-process', n)) die('before-process');
+
+  // The processing side effect, durable before the message counts as processed.
+  history.append({ kind: 'processed', strategy: instance, incarnation, partition, offset, seq: decodeSeq(message.value) });
+  processed = n;
+  positions[partition] = offset + 1;
+
+  if (crashesAt('mid-batch', n)) die('mid-batch');
+  if (strategy.save && strategy.saveOrder === 'after-process' && n % config.batchSize === 0) await saveAt(n, { ...positions });
+  if (n % 25 === 0) tell({ type: 'progress', processed: n });
+  if (drained()) setImmediate(() => void finish());
+}
+
+// Hand-off: eachMessage only queues; a worker does the work later, one message at a time.
+const queue: Array<{ partition: number; message: KafkaMessage }> = [];
+let working = false;
+async function work(): Promise<void> {
+  if (working) return;
+  working = true;
+  while (queue.length > 0) {
+    const next = queue.shift()!;
+    await sleep(handedOffWorkMs);
+    await handle(next.partition, next.message);
+  }
+  working = false;
 }
 
 async function eachMessage({ partition, message }: EachMessagePayload): Promise<void> {
   if (finishing) return;
-  const offset = Number(message.offset);
   const start = resumeFrom[partition];
+  const offset = Number(message.offset);
   // A message before the resume point means the seek raced the first fetch: a harness bug, never a lesson.
   if (positions[partition] === undefined && start !== undefined && offset < start) {
     artifact(`${instance} received ${topic}/${partition}@${offset} before its resume point ${start}`);
   }
-  const crash = config.crash;
-  if (crash?.point === 'before-process' && processed + 1 === crash.atProcessed) die('before-process');
-
-  // The processing side effect, durable before the message counts as processed.
-  history.append({ kind: 'processed', strategy: instance, incarnation, partition, offset, seq: decodeSeq(message.value) });
-  processed++;
-  positions[partition] = offset + 1;
-
-  if (crash?.point === 'mid-batch' && processed === crash.atProcessed) die('mid-batch');
-  if (strategy.save && processed % config.batchSize === 0) {
-    const tear = crash?.point === 'during-save' && processed === crash.atProcessed;
-    await save(tear ? () => die('during-save') : undefined);
-    if (crash?.point === 'after-save' && processed === crash.atProcessed) die('after-save');
+  if (strategy.processing === 'handed-off') {
+    queue.push({ partition, message });
+    void work();
+    return; // kafkajs now considers the message done and may commit its offset
   }
-  if (processed % 25 === 0) tell({ type: 'progress', processed });
-  if (drained()) setImmediate(() => void finish());
+  await handle(partition, message);
 }
 
 consumer.on(consumer.events.COMMIT_OFFSETS, ({ payload }) => {
@@ -108,10 +145,18 @@ consumer.on(consumer.events.CRASH, ({ payload }) => {
 });
 
 async function main(): Promise<void> {
-  // Positions the strategy keeps itself are read before joining, so the seek below can be
-  // made synchronously when the group assignment arrives.
-  const own = strategy.readResumePositions();
-  const committed = own ? {} : await committedOffsets();
+  // Decided before joining, so the seek below can be made synchronously on assignment.
+  const plan = strategy.readResumePlan();
+  const committed = plan.from === 'kafka' ? await committedOffsets() : {};
+  const end = plan.from === 'fallback' && plan.policy === 'latest' ? await endOffsets() : {};
+  if (plan.from === 'fallback' && incarnation > 1) {
+    history.append({ kind: 'fallback', strategy: instance, incarnation, reason: plan.reason, detail: plan.detail, policy: plan.policy, time: Date.now() });
+  }
+  const ownPosition = (p: number): number | undefined => {
+    if (plan.from === 'checkpoint') return plan.positions[p] ?? config.logStart[p] ?? 0;
+    if (plan.from === 'fallback') return plan.policy === 'latest' ? end[p] : (config.logStart[p] ?? 0);
+    return undefined;
+  };
 
   // GROUP_JOIN is emitted before the first fetch; a seek made synchronously here is in place
   // before any message is fetched (an await before it could lose that race).
@@ -119,9 +164,9 @@ async function main(): Promise<void> {
     const partitions = payload.memberAssignment[topic] ?? [];
     resumeFrom = {};
     for (const p of partitions) {
-      const fromFile = own?.[p];
-      if (fromFile !== undefined) consumer.seek({ topic, partition: p, offset: String(fromFile) });
-      resumeFrom[p] = fromFile ?? committed[p] ?? config.logStart[p] ?? 0;
+      const own = ownPosition(p);
+      if (own !== undefined) consumer.seek({ topic, partition: p, offset: String(own) });
+      resumeFrom[p] = own ?? committed[p] ?? config.logStart[p] ?? 0;
     }
     history.append({ kind: 'joined', strategy: instance, incarnation, partitions, resumeFrom, time: Date.now() });
     tell({ type: 'joined', partitions });
@@ -137,35 +182,42 @@ async function main(): Promise<void> {
   });
 }
 
-/**
- * The group's committed offsets (a dead predecessor cannot change them any more).
- * Retried while the broker answers with a retriable error: on a fresh broker the offsets
- * topic is still loading when the first group asks.
- */
-async function committedOffsets(): Promise<Positions> {
+/** Retries while the broker answers with a retriable error (a fresh broker is still loading its offsets topic). */
+async function withAdmin<T>(what: string, call: (admin: ReturnType<typeof kafka.admin>) => Promise<T>): Promise<T> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const [result] = await waitFor(
+    return await waitFor(
       async () => {
         try {
-          return await admin.fetchOffsets({ groupId: config.groupId, topics: [topic] });
+          return await call(admin);
         } catch (error) {
           if ((error as { retriable?: boolean }).retriable) return undefined;
           throw error;
         }
       },
-      { maxWaitMs: 30_000, intervalMs: 100, description: `the committed offsets of ${config.groupId}` },
+      { maxWaitMs: 30_000, intervalMs: 100, description: what },
     );
-    const committed: Positions = {};
-    for (const p of result?.partitions ?? []) if (Number(p.offset) >= 0) committed[p.partition] = Number(p.offset);
-    return committed;
   } finally {
     await admin.disconnect();
   }
+}
+
+/** The group's committed offsets (a dead predecessor cannot change them any more). */
+async function committedOffsets(): Promise<Positions> {
+  const [result] = await withAdmin(`the committed offsets of ${config.groupId}`, (admin) => admin.fetchOffsets({ groupId: config.groupId, topics: [topic] }));
+  const committed: Positions = {};
+  for (const p of result?.partitions ?? []) if (Number(p.offset) >= 0) committed[p.partition] = Number(p.offset);
+  return committed;
+}
+
+async function endOffsets(): Promise<Positions> {
+  const offsets = await withAdmin(`the end offsets of ${topic}`, (admin) => admin.fetchTopicOffsets(topic));
+  return Object.fromEntries(offsets.map((p) => [p.partition, Number(p.high)]));
 }
 
 main().catch((error: Error) => {
   process.stderr.write(`${instance}: ${error.stack ?? error.message}\n`);
   process.exit(1);
 });
+

@@ -11,6 +11,12 @@ export type Positions = Record<number, number>;
 
 export type CrashPointName = 'before-process' | 'mid-batch' | 'during-save' | 'after-save';
 
+/** Kill the process with SIGKILL at this point of its `atProcessed`-th message. */
+export interface CrashPlan {
+  point: CrashPointName;
+  atProcessed: number;
+}
+
 export type HistoryEvent =
   /** The runner produced a message and the broker acknowledged it at this offset. */
   | { kind: 'produced'; partition: number; offset: number; seq: number }
@@ -27,6 +33,10 @@ export type HistoryEvent =
   | { kind: 'saved'; strategy: string; incarnation: number; via: 'kafka-commit' | 'auto-commit' | 'checkpoint-file'; positions: Positions; time: number }
   /** The process is about to kill itself with SIGKILL at a named crash point. */
   | { kind: 'crash'; strategy: string; incarnation: number; point: CrashPointName; processedInIncarnation: number; time: number }
+  /** The strategy's own positions were missing or unreadable; it started at the log start or end instead. */
+  | { kind: 'fallback'; strategy: string; incarnation: number; reason: 'missing' | 'unreadable'; detail?: string; policy: 'earliest' | 'latest'; time: number }
+  /** The scenario injected a fault between the crash and the restart (lost file, deleted records …). */
+  | { kind: 'fault'; description: string; time: number }
   /** The process reached the end offsets on every partition (drain phase). */
   | { kind: 'drained'; strategy: string; incarnation: number; time: number }
   /** The runner saw the process exit. */

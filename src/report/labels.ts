@@ -22,6 +22,8 @@ export const labels = {
     results: 'results',
     why: 'why',
     crash: 'crash',
+    fault: 'fault',
+    retention: 'by retention',
     differs: 'differs from the prediction',
     rebalance: 'unplanned rebalance(s) during the run: a timing effect, the counts may not repeat',
   },
@@ -43,6 +45,8 @@ export const labels = {
     results: '结果目录',
     why: '原因',
     crash: '崩溃点',
+    fault: '注入的故障',
+    retention: '被保留策略删除',
     differs: '与预测不符',
     rebalance: '运行中出现了计划外的再均衡：这是时序效应，计数可能无法复现',
   },
@@ -69,5 +73,5 @@ export const guaranteeLabel = (lang: Lang, g: Guarantee | Observed) => guarantee
 
 export const phaseLabels: Record<Lang, Record<string, string>> = {
   en: {},
-  zh: { 'broker start': '启动 broker', produce: '生产', 'consume+crash': '消费+崩溃', 'restart+drain': '重启+读完', check: '检查' },
+  zh: { 'broker start': '启动 broker', produce: '生产', 'consume+crash': '消费+崩溃', fault: '注入故障', 'restart+drain': '重启+读完', check: '检查' },
 };

@@ -15,13 +15,14 @@ export function renderReport(result: RunResult, scenario: ScenarioDefinition, la
   });
   for (const s of result.strategies) {
     const verdict = s.verdict === 'valid' ? c.green(`✓ ${t.claimHeld}`) : s.verdict === 'invalid' ? c.red(`✗ ${t.claimBroken}`) : c.yellow(`? ${t.unknown}`);
-    const prediction = `${formatPrediction(s.predicted.lost)}/${formatPrediction(s.predicted.duplicated)}`;
+    const retention = s.predicted.lostByRetention !== undefined ? ` +${formatPrediction(s.predicted.lostByRetention)}` : '';
+    const prediction = `${formatPrediction(s.predicted.lost)}${retention}/${formatPrediction(s.predicted.duplicated)}`;
     table.push([
       c.bold(s.name),
       guaranteeLabel(lang, s.claims),
       s.produced,
       s.processed,
-      s.lost > 0 ? c.red.bold(String(s.lost)) : c.green('0'),
+      (s.lost > 0 ? c.red.bold(String(s.lost)) : c.green('0')) + (s.lostByRetention > 0 ? c.magenta(`\n+${s.lostByRetention} ${t.retention}`) : ''),
       s.duplicated > 0 ? c.yellow.bold(String(s.duplicated)) : c.green('0'),
       s.restarts,
       `${guaranteeLabel(lang, s.observed)}\n${verdict}`,
@@ -32,7 +33,9 @@ export function renderReport(result: RunResult, scenario: ScenarioDefinition, la
   const lines: string[] = [];
   lines.push(c.bold(`${scenario.name} — ${scenario.summary[lang]}`));
   lines.push(`${t.broker}: ${result.broker.description}`);
-  lines.push(`${t.crash}: ${result.crash.point} @ ${result.crash.atProcessed}`);
+  const crashes = [...new Set(result.strategies.map((s) => (s.crashPlan ? `${s.crashPlan.point} @ ${s.crashPlan.atProcessed}` : '—')))];
+  lines.push(`${t.crash}: ${crashes.join(', ')}`);
+  for (const fault of result.faults) lines.push(`${t.fault}: ${fault}`);
   lines.push(table.toString());
   for (const problem of [...result.problems, ...result.strategies.flatMap((s) => s.problems.map((p) => `${s.name}: ${p}`))]) {
     lines.push(c.yellow(`! ${problem}`));

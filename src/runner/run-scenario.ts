@@ -2,19 +2,20 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeBroker, type StartedBroker } from '../broker/broker.ts';
-import type { ChildMessage } from '../child/child-config.ts';
+import type { ChildConfig, ChildMessage } from '../child/child-config.ts';
 import { check } from '../checker/check.ts';
-import type { Guarantee, HistoryEvent } from '../history/events.ts';
+import type { CrashPlan, Guarantee, HistoryEvent, Positions } from '../history/events.ts';
 import { JsonlWriter, readJsonl } from '../history/jsonl.ts';
 import { createKafka, externalSessionTimeoutMs, teachingSessionTimeoutMs } from '../kafka/client.ts';
 import { RunResources } from '../kafka/run-resources.ts';
 import { produceNumbered, topicOffsets } from '../kafka/topic.ts';
-import { strategyInfo, type StrategyName } from '../strategies/registry.ts';
+import { checkpointPath } from '../strategies/file-checkpoint.ts';
+import { strategyInfo } from '../strategies/registry.ts';
 import { HarnessArtifactError, UserError } from '../util/errors.ts';
 import { resultsDir as defaultResultsRoot } from '../util/paths.ts';
 import type { Phase, RunResult, StrategyResult } from './run-result.ts';
-import { matchesPrediction, type Knobs, type ScenarioDefinition } from './scenario.ts';
-import { type RunningChild, Supervisor } from './supervisor.ts';
+import { instanceSpecs, matchesPrediction, type InstanceSpec, type Knobs, type ScenarioDefinition } from './scenario.ts';
+import { type ChildExit, type RunningChild, Supervisor } from './supervisor.ts';
 
 export interface RunOptions {
   broker: StartedBroker;
@@ -33,15 +34,17 @@ export interface RunOptions {
 }
 
 interface Instance {
-  name: StrategyName;
-  instance: string;
+  spec: InstanceSpec;
+  name: string;
   groupId: string;
   historyPath: string;
+  crash: CrashPlan | null;
 }
 
 /**
- * Runs one scenario on a started broker: produce, run every strategy until its crash point,
- * restart each and drain to the end offsets, then check the recorded history.
+ * Runs one scenario on a started broker: produce; run every instance (those with a crash
+ * plan until they kill themselves, the others to the end); inject the scenario's fault;
+ * restart the crashed ones and drain them to the end offsets; check the recorded history.
  * Every file the run writes is in its results folder as soon as it exists, so an
  * interrupted run keeps what it measured.
  */
@@ -62,18 +65,19 @@ export async function runScenario(scenario: ScenarioDefinition, knobs: Knobs, op
   };
 
   const runnerHistory = new JsonlWriter(join(workDir, 'history-runner.jsonl'));
-  const crash = scenario.crash(knobs);
   const kafka = createKafka(options.broker.brokers, `kol-runner-${runId}`, { security: options.broker.security });
   const admin = kafka.admin();
   await admin.connect();
   const resources = new RunResources(admin, runId);
   const topic = resources.topicName(scenario.name);
-  const instances: Instance[] = scenario.strategies.map((name) => ({
-    name,
-    instance: name,
-    groupId: resources.groupName(name),
-    historyPath: join(workDir, `history-${name}.jsonl`),
+  const instances: Instance[] = instanceSpecs(scenario).map((spec) => ({
+    spec,
+    name: spec.name,
+    groupId: resources.groupName(spec.name),
+    historyPath: join(workDir, `history-${spec.name}.jsonl`),
+    crash: spec.crash ? spec.crash(knobs) : (scenario.crash?.(knobs) ?? null),
   }));
+
   const progress = new Map<string, string>();
   const artifacts: string[] = [];
   const show = () => options.onProgress?.([...progress].map(([i, s]) => `${i} ${s}`).join(' · '));
@@ -86,21 +90,23 @@ export async function runScenario(scenario: ScenarioDefinition, knobs: Knobs, op
   options.signal?.addEventListener('abort', onAbort);
 
   try {
-    const { logStart, end } = await phase('produce', async () => {
+    const produced = await phase('produce', async () => {
       await resources.createTopic(topic, knobs.partitions);
-      const produced = await produceNumbered(kafka, topic, {
+      const events = await produceNumbered(kafka, topic, {
         count: knobs.messages,
         partitions: knobs.partitions,
         onProgress: (sent) => options.onProgress?.(`produced ${sent}/${knobs.messages}`),
       });
-      runnerHistory.appendMany(produced);
+      runnerHistory.appendMany(events);
       return topicOffsets(admin, topic);
     });
-    writeFileSync(join(workDir, 'offsets.json'), JSON.stringify({ topic, logStart, end }, null, 2));
+    const { end } = produced;
+    writeFileSync(join(workDir, 'offsets.json'), JSON.stringify({ topic, ...produced }, null, 2));
 
-    const base = (i: Instance, incarnation: number) => ({
-      strategy: i.name,
-      instance: i.instance,
+    const childConfig = (i: Instance, incarnation: number, logStart: Positions): ChildConfig => ({
+      strategy: i.spec.strategy,
+      options: i.spec.options ?? {},
+      instance: i.name,
       incarnation,
       brokers: options.broker.brokers,
       topic,
@@ -109,41 +115,77 @@ export async function runScenario(scenario: ScenarioDefinition, knobs: Knobs, op
       historyPath: i.historyPath,
       batchSize: knobs.batch,
       logStart,
+      drainTo: end,
       securityFromEnv: options.broker.security !== undefined,
       sessionTimeoutMs: options.broker.disposable ? teachingSessionTimeoutMs : externalSessionTimeoutMs(),
     });
-
-    await phase('consume+crash', async () => {
+    const runPhase = async (configs: ChildConfig[]) => {
       progress.clear();
-      const children = instances.map((i) => supervisor.start({ ...base(i, 1), crash }));
-      await awaitAll(children, options, (exit, child) => {
-        if (exit.signal === 'SIGKILL') return undefined;
-        return `${child.instance} exited (${exit.signal ?? `code ${exit.code}`}) before its crash point; see ${child.logPath}`;
-      });
-    });
+      const judge = (exit: ChildExit, child: RunningChild, config: ChildConfig) => {
+        if (config.crash) {
+          return exit.signal === 'SIGKILL' ? undefined : `${child.instance} exited (${exit.signal ?? `code ${exit.code}`}) before its crash point; see ${child.logPath}`;
+        }
+        return exit.code === 0 ? undefined : `${child.instance} did not drain cleanly (${exit.signal ?? `code ${exit.code}`}); see ${child.logPath}`;
+      };
+      const groups = scenario.sequential ? configs.map((c) => [c]) : [configs];
+      for (const group of groups) {
+        const children = group.map((config) => ({ config, child: supervisor.start(config) }));
+        await awaitAll(children.map((c) => c.child), options, (exit, child) => judge(exit, child, children.find((c) => c.child === child)!.config));
+      }
+    };
 
-    await phase('restart+drain', async () => {
-      progress.clear();
-      const children = instances.map((i) => supervisor.start({ ...base(i, 2), drainTo: end }));
-      await awaitAll(children, options, (exit, child) =>
-        exit.code === 0 ? undefined : `${child.instance} did not drain cleanly (${exit.signal ?? `code ${exit.code}`}); see ${child.logPath}`,
-      );
-    });
+    await phase('consume+crash', () => runPhase(instances.map((i) => ({ ...childConfig(i, 1, produced.logStart), ...(i.crash ? { crash: i.crash } : {}) }))));
+
+    const faults = scenario.beforeRestart
+      ? await phase('fault', () =>
+          scenario.beforeRestart!({
+            workDir,
+            topic,
+            knobs,
+            resources,
+            checkpointPath: (name) => {
+              const spec = instances.find((i) => i.name === name)?.spec;
+              return checkpointPath(workDir, name, spec?.options);
+            },
+            history: () => collectHistory(workDir, instances),
+          }),
+        )
+      : [];
+    for (const description of faults) runnerHistory.append({ kind: 'fault', description, time: Date.now() });
+
+    const crashed = instances.filter((i) => i.crash);
+    if (crashed.length > 0) {
+      // A fault may have moved the log start (deleted records): restarts must know the new one.
+      const { logStart } = await topicOffsets(admin, topic);
+      await phase('restart+drain', () => runPhase(crashed.map((i) => childConfig(i, 2, logStart))));
+    }
     if (artifacts.length > 0) throw new HarnessArtifactError(artifacts.join('; '));
 
     const result = await phase('check', async () => {
       const events = collectHistory(workDir, instances);
       writeFileSync(join(workDir, 'history.jsonl'), events.map((e) => JSON.stringify(e)).join('\n') + '\n');
-      const claims: Record<string, Guarantee> = Object.fromEntries(instances.map((i) => [i.instance, strategyInfo(i.name).claims]));
-      const checked = check({ claims, events, logStartOffsets: logStart, endOffsets: end });
+      const finalOffsets = await topicOffsets(admin, topic);
+      const deletedBefore: Positions = {};
+      for (const [p, start] of Object.entries(finalOffsets.logStart)) {
+        if (start > (produced.logStart[Number(p)] ?? 0)) deletedBefore[Number(p)] = start;
+      }
+      const claims: Record<string, Guarantee> = Object.fromEntries(instances.map((i) => [i.name, strategyInfo(i.spec.strategy, i.spec.options).claims]));
+      const checked = check({ claims, events, logStartOffsets: produced.logStart, endOffsets: end, deletedBefore });
       const predictions = scenario.predict(knobs);
       const strategies: StrategyResult[] = checked.strategies.map((s) => {
+        const instance = instances.find((i) => i.name === s.strategy)!;
         const predicted = predictions[s.strategy] ?? { lost: 0, duplicated: 0 };
         return {
           ...s,
           name: s.strategy,
+          base: instance.spec.strategy,
+          options: instance.spec.options ?? {},
+          crashPlan: instance.crash,
           predicted,
-          matchesPrediction: matchesPrediction(s.lost, predicted.lost) && matchesPrediction(s.duplicated, predicted.duplicated),
+          matchesPrediction:
+            matchesPrediction(s.lost, predicted.lost) &&
+            matchesPrediction(s.duplicated, predicted.duplicated) &&
+            matchesPrediction(s.lostByRetention, predicted.lostByRetention ?? 0),
           unplannedRebalances: unplannedRebalances(events, s.strategy),
         };
       });
@@ -156,7 +198,8 @@ export async function runScenario(scenario: ScenarioDefinition, knobs: Knobs, op
       knobs,
       broker: describeBroker(options.broker),
       topic,
-      crash,
+      crash: scenario.crash?.(knobs) ?? null,
+      faults,
       strategies: result.strategies,
       verdict: result.checked.verdict,
       problems: result.checked.problems,

@@ -1,8 +1,9 @@
 import type { StrategyReport } from '../checker/check.ts';
-import type { CrashPointName } from '../history/events.ts';
+import type { CrashPlan, HistoryEvent } from '../history/events.ts';
+import type { RunResources } from '../kafka/run-resources.ts';
 import type { Lang } from '../report/lang.ts';
 import type { StrategyName } from '../strategies/registry.ts';
-import type { Text } from '../strategies/strategy.ts';
+import type { StrategyOptions, Text } from '../strategies/strategy.ts';
 
 /** The values a teacher can change from the command line. */
 export interface Knobs {
@@ -16,29 +17,64 @@ export interface Knobs {
   crashBatch: number;
 }
 
-/** What the mechanism predicts for one strategy: an exact count, or a range when timing decides. */
+/** The message number the crash knobs point at: crashAfter messages into batch crashBatch. */
+export const crashMessage = (k: Knobs) => (k.crashBatch - 1) * k.batch + k.crashAfter;
+
+/** What the mechanism predicts for one instance: an exact count, or a range when timing decides. */
 export type Prediction = number | { min: number; max: number };
 
 export interface StrategyPrediction {
   lost: Prediction;
   duplicated: Prediction;
+  /** Messages deleted by the broker (retention) before anyone read them; 0 unless the scenario deletes data. */
+  lostByRetention?: Prediction;
+}
+
+/** One consumer instance in a scenario: a strategy, possibly a variant of it, in its own group. */
+export interface InstanceSpec {
+  /** Unique in the scenario; the table's row name. */
+  name: string;
+  strategy: StrategyName;
+  options?: StrategyOptions;
+  /** Overrides the scenario's crash for this instance; null: this instance never crashes. */
+  crash?: (knobs: Knobs) => CrashPlan | null;
+}
+
+export interface FaultContext {
+  workDir: string;
+  topic: string;
+  knobs: Knobs;
+  /** Path of an instance's checkpoint file. */
+  checkpointPath(instance: string): string;
+  /** Everything recorded so far (the crash phase's history). */
+  history(): HistoryEvent[];
+  /** Guarded destructive operations: only on this run's own topic. */
+  resources: RunResources;
 }
 
 export interface ScenarioDefinition {
   name: string;
   summary: Text;
   defaults: Knobs;
-  strategies: StrategyName[];
-  /** Where each strategy's first process is killed. */
-  crash(knobs: Knobs): { point: CrashPointName; atProcessed: number };
-  /** The counts the mechanism predicts, derived from the knobs (see the scenario file for why). */
+  instances: Array<StrategyName | InstanceSpec>;
+  /** Where each instance's first process is killed; null or absent: nobody crashes. */
+  crash?(knobs: Knobs): CrashPlan | null;
+  /** Run the instances one after another in each phase (when their order is the lesson). */
+  sequential?: boolean;
+  /** A fault injected after the crashes and before the restarts; returns what it did, for the report. */
+  beforeRestart?(context: FaultContext): Promise<string[]>;
+  /** The counts the mechanism predicts, per instance name (see the scenario file for why). */
   predict(knobs: Knobs): Record<string, StrategyPrediction>;
-  /** The lesson under the table: explains each strategy's numbers by mechanism. */
+  /** The lesson under the table: explains each instance's numbers by mechanism. */
   lesson(knobs: Knobs, strategies: StrategyReport[], lang: Lang): string[];
 }
 
 export function defineScenario(definition: ScenarioDefinition): ScenarioDefinition {
   return definition;
+}
+
+export function instanceSpecs(scenario: ScenarioDefinition): InstanceSpec[] {
+  return scenario.instances.map((i) => (typeof i === 'string' ? { name: i, strategy: i } : i));
 }
 
 export function matchesPrediction(value: number, prediction: Prediction): boolean {

@@ -1,28 +1,37 @@
-import type { Strategy, StrategyInfo, StrategyRuntime } from './strategy.ts';
+import type { Strategy, StrategyInfo, StrategyOptions, StrategyRuntime } from './strategy.ts';
 
 /**
- * kafkajs `autoCommit: true`, processing awaited inside eachMessage.
- * kafkajs marks a message's offset as resolved only after eachMessage returns, and commits
- * resolved offsets at the end of every fetched batch, every `autoCommitInterval` ms, and
- * before a rebalance. So it can repeat messages after a crash, but never skips one.
+ * kafkajs `autoCommit: true`. kafkajs marks a message's offset as resolved only after
+ * eachMessage returns, and commits resolved offsets at the end of every fetched batch, every
+ * `autoCommitInterval` ms, and before a rebalance. With the work awaited inside eachMessage it
+ * can repeat messages after a crash but never skips one. Handed off to a queue, eachMessage
+ * returns at once, the offsets are committed before the work is done, and a crash loses
+ * whatever was still queued.
  */
-export const autoCommitInfo: StrategyInfo = {
-  name: 'auto-commit',
-  claims: 'at-least-once',
-  summary: {
-    en: 'kafkajs autoCommit (interval 5000 ms); commits offsets of messages whose handler returned',
-    zh: 'kafkajs 自动提交（间隔 5000 毫秒）；只提交处理函数已返回的消息的 offset',
-  },
-};
+export function describeAutoCommit(options: StrategyOptions = {}): StrategyInfo {
+  const handedOff = options.processing === 'handed-off';
+  return {
+    name: 'auto-commit',
+    claims: 'at-least-once',
+    summary: handedOff
+      ? { en: 'kafkajs autoCommit; eachMessage queues the work and returns at once', zh: 'kafkajs 自动提交；eachMessage 把工作放进队列后立即返回' }
+      : {
+          en: `kafkajs autoCommit (interval ${autoCommitIntervalMs} ms); commits offsets of messages whose handler returned`,
+          zh: `kafkajs 自动提交（间隔 ${autoCommitIntervalMs} 毫秒）；只提交处理函数已返回的消息的 offset`,
+        },
+  };
+}
 
 /** The Java client's default auto.commit.interval.ms, made explicit. */
 export const autoCommitIntervalMs = 5000;
 
-export function createAutoCommit(_runtime: StrategyRuntime): Strategy {
+export function createAutoCommit(_runtime: StrategyRuntime, options: StrategyOptions = {}): Strategy {
   return {
-    ...autoCommitInfo,
+    ...describeAutoCommit(options),
     autoCommit: { intervalMs: autoCommitIntervalMs },
+    processing: options.processing ?? 'awaited',
+    saveOrder: 'after-process',
     savedVia: 'auto-commit',
-    readResumePositions: () => undefined,
+    readResumePlan: () => ({ from: 'kafka' }),
   };
 }

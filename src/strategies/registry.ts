@@ -1,13 +1,13 @@
-import { autoCommitInfo, createAutoCommit } from './auto-commit.ts';
-import { createFileCheckpoint, fileCheckpointInfo } from './file-checkpoint.ts';
-import { createManualCommit, manualCommitInfo } from './manual-commit.ts';
-import type { Strategy, StrategyInfo, StrategyRuntime } from './strategy.ts';
+import { createAutoCommit, describeAutoCommit } from './auto-commit.ts';
+import { createFileCheckpoint, describeFileCheckpoint } from './file-checkpoint.ts';
+import { createManualCommit, describeManualCommit } from './manual-commit.ts';
+import type { Strategy, StrategyInfo, StrategyOptions, StrategyRuntime } from './strategy.ts';
 
 const strategies = {
-  'auto-commit': { info: autoCommitInfo, create: createAutoCommit },
-  'manual-commit': { info: manualCommitInfo, create: createManualCommit },
-  'file-checkpoint': { info: fileCheckpointInfo, create: (runtime: StrategyRuntime) => createFileCheckpoint(runtime) },
-} satisfies Record<string, { info: StrategyInfo; create: (runtime: StrategyRuntime) => Strategy }>;
+  'auto-commit': { describe: describeAutoCommit, create: createAutoCommit },
+  'manual-commit': { describe: describeManualCommit, create: createManualCommit },
+  'file-checkpoint': { describe: describeFileCheckpoint, create: createFileCheckpoint },
+} satisfies Record<string, { describe: (o?: StrategyOptions) => StrategyInfo; create: (r: StrategyRuntime, o?: StrategyOptions) => Strategy }>;
 
 export type StrategyName = keyof typeof strategies;
 export const strategyNames = Object.keys(strategies) as StrategyName[];
@@ -16,10 +16,10 @@ export function isStrategyName(name: string): name is StrategyName {
   return name in strategies;
 }
 
-export function strategyInfo(name: StrategyName): StrategyInfo {
-  return strategies[name].info;
+export function strategyInfo(name: StrategyName, options: StrategyOptions = {}): StrategyInfo {
+  return strategies[name].describe(options);
 }
 
-export function createStrategy(name: StrategyName, runtime: StrategyRuntime): Strategy {
-  return strategies[name].create(runtime);
+export function createStrategy(name: StrategyName, runtime: StrategyRuntime, options: StrategyOptions = {}): Strategy {
+  return strategies[name].create(runtime, options);
 }
