@@ -1,10 +1,26 @@
 import type { ScenarioDefinition } from '../src/runner/scenario.ts';
+import autoCommitAsync from './auto-commit-async.ts';
+import checkpointLost from './checkpoint-lost.ts';
 import commitBeforeProcess from './commit-before-process.ts';
 import crashMidBatch from './crash-mid-batch.ts';
+import offByOneCommit from './off-by-one-commit.ts';
+import retentionGap from './retention-gap.ts';
+import staleCheckpoint from './stale-checkpoint.ts';
 import tornCheckpoint from './torn-checkpoint.ts';
+import twoServices from './two-services.ts';
 
 /** The catalogue: one file per scenario, listed in teaching order. */
-export const scenarios: readonly ScenarioDefinition[] = [crashMidBatch, commitBeforeProcess, tornCheckpoint];
+export const scenarios: readonly ScenarioDefinition[] = [
+  crashMidBatch,
+  commitBeforeProcess,
+  autoCommitAsync,
+  offByOneCommit,
+  tornCheckpoint,
+  checkpointLost,
+  staleCheckpoint,
+  twoServices,
+  retentionGap,
+];
 
 export function findScenario(name: string): ScenarioDefinition | undefined {
   return scenarios.find((s) => s.name === name);

@@ -17,7 +17,7 @@ export interface CheckInput {
 }
 
 export type Verdict = 'valid' | 'invalid' | 'unknown';
-export type Observed = 'exactly-once' | 'at-least-once' | 'at-most-once' | 'neither';
+export type Observed = 'exactly-once' | 'at-least-once' | 'at-most-once' | 'neither' | 'lost-to-retention';
 
 export interface CrashWindow {
   incarnation: number;
@@ -135,7 +135,15 @@ function checkStrategy(
 
   const lost = lostSeqs.length;
   const observed: Observed =
-    lost === 0 ? (duplicated === 0 ? 'exactly-once' : 'at-least-once') : duplicated === 0 ? 'at-most-once' : 'neither';
+    lost === 0
+      ? duplicated > 0
+        ? 'at-least-once'
+        : lostByRetention > 0
+          ? 'lost-to-retention'
+          : 'exactly-once'
+      : duplicated === 0
+        ? 'at-most-once'
+        : 'neither';
   const claimHeld =
     claims === 'at-least-once' ? lost === 0 : claims === 'at-most-once' ? duplicated === 0 : lost === 0 && duplicated === 0;
 

@@ -67,6 +67,8 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
     });
   }
   const knobs = validateKnobs({ ...scenario.defaults, ...options.knobs });
+  const problem = scenario.validate?.(knobs);
+  if (problem) throw new UserError(problem);
   const brokerKind = chooseBrokerKind(options.broker, io.env);
 
   const c = colorsFor(io.stdout, io.env);

@@ -59,6 +59,7 @@ const guarantees: Record<Lang, Record<Guarantee | Observed, string>> = {
     'effectively-once': 'effectively-once',
     'exactly-once': 'exactly once (this run)',
     neither: 'neither (lost and duplicated)',
+    'lost-to-retention': 'no loss of its own; some deleted before read',
   },
   zh: {
     'at-most-once': '至多一次',
@@ -66,6 +67,7 @@ const guarantees: Record<Lang, Record<Guarantee | Observed, string>> = {
     'effectively-once': '有效一次',
     'exactly-once': '恰好一次（本次）',
     neither: '都不是（既丢又重）',
+    'lost-to-retention': '自身未丢；部分消息在读取前被删除',
   },
 };
 

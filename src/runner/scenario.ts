@@ -59,6 +59,8 @@ export interface ScenarioDefinition {
   instances: Array<StrategyName | InstanceSpec>;
   /** Where each instance's first process is killed; null or absent: nobody crashes. */
   crash?(knobs: Knobs): CrashPlan | null;
+  /** Extra checks of the knobs for this scenario: a message saying what is wrong, or undefined. */
+  validate?(knobs: Knobs): string | undefined;
   /** Run the instances one after another in each phase (when their order is the lesson). */
   sequential?: boolean;
   /** A fault injected after the crashes and before the restarts; returns what it did, for the report. */

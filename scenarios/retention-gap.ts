@@ -1,0 +1,69 @@
+/**
+ * retention-gap — the broker deletes data the consumer has not read yet.
+ *
+ * Setup: N numbered messages; auto-commit, manual-commit and file-checkpoint consumers.
+ * Fault: each is SIGKILLed after message c = (crashBatch−1)·batch + crashAfter; before the
+ * restart, the records before offset r = (crashBatch + 2)·batch are deleted (deleteRecords,
+ * as retention would), on this run's own topic only.
+ *
+ * Mechanism (predictions, one partition):
+ * - every saved position (≤ c) now points before the log start: the fetch answers
+ *   OFFSET_OUT_OF_RANGE and kafkajs applies the reset policy (earliest here), i.e. r.
+ * - messages c+1 … r were deleted before anyone read them: r − c lost by retention, for every
+ *   strategy alike; none lost by the strategy.
+ * - the messages the dead process had processed past its last save were deleted too, so the
+ *   restart cannot repeat them: 0 duplicated. Retention hid the duplicates and caused a loss.
+ */
+import type { StrategyReport } from '../src/checker/check.ts';
+import type { Lang } from '../src/report/lang.ts';
+import { crashMessage, defineScenario, type Knobs } from '../src/runner/scenario.ts';
+
+const deleteBefore = (k: Knobs) => (k.crashBatch + 2) * k.batch;
+
+export default defineScenario({
+  name: 'retention-gap',
+  summary: {
+    en: 'retention deletes messages the consumer has not read yet: the saved offset is out of range, the reset policy decides',
+    zh: '保留策略删除了消费者还没读的消息：保存的 offset 越界，由重置策略决定从哪里开始',
+  },
+  defaults: { messages: 1000, partitions: 1, batch: 100, crashAfter: 37, crashBatch: 3 },
+  instances: ['auto-commit', 'manual-commit', 'file-checkpoint'],
+  crash: (k) => ({ point: 'mid-batch', atProcessed: crashMessage(k) }),
+  validate: (k) =>
+    k.partitions !== 1
+      ? 'retention-gap is defined on one partition; use --partitions 1'
+      : deleteBefore(k) >= k.messages
+        ? `records before message ${deleteBefore(k)} are deleted: raise --messages above ${deleteBefore(k)}`
+        : undefined,
+  beforeRestart: async (context) => {
+    const offset = deleteBefore(context.knobs);
+    await context.resources.deleteRecords(context.topic, [{ partition: 0, offset }]);
+    return [`deleted the records before offset ${offset} (deleteRecords, as retention would)`];
+  },
+  predict: (k) => {
+    const gap = deleteBefore(k) - crashMessage(k);
+    const row = { lost: 0, duplicated: 0, lostByRetention: gap };
+    return { 'auto-commit': row, 'manual-commit': row, 'file-checkpoint': row };
+  },
+  lesson,
+});
+
+function lesson(k: Knobs, strategies: StrategyReport[], lang: Lang): string[] {
+  const c = crashMessage(k);
+  const r = deleteBefore(k);
+  const gap = strategies[0]?.lostByRetention ?? 0;
+  if (lang === 'zh') {
+    return [
+      `三个消费者都在处理完第 ${c} 条后被 SIGKILL；重启前 broker 删除了 offset ${r} 之前的记录（像保留策略那样）。`,
+      `它们保存的位置（最多到 ${c}）现在都在日志起点之前：fetch 返回 OFFSET_OUT_OF_RANGE，kafkajs 按重置策略（这里是 earliest）从新的起点 ${r} 开始。`,
+      `第 ${c + 1}–${r} 条在被读之前就被删除了：每种策略都因保留策略丢失 ${gap} 条，和提交方式无关。崩溃前处理过但未保存的消息也被删了，所以没有重复。`,
+      `消费者落后太多时，任何 offset 管理方式都救不了数据：要监控消费延迟，并让保留时间大于最长的停机时间。`,
+    ];
+  }
+  return [
+    `All three consumers were SIGKILLed after message ${c}; before the restart the broker deleted the records before offset ${r} (as retention would).`,
+    `Every saved position (at most ${c}) now points before the log start: the fetch answers OFFSET_OUT_OF_RANGE and kafkajs applies the reset policy (earliest here), starting at the new log start ${r}.`,
+    `Messages ${c + 1}–${r} were deleted before anyone read them: ${gap} lost by retention for every strategy, whatever its commits. The messages processed but not saved before the crash were deleted too, so nothing was repeated.`,
+    `When a consumer falls that far behind, no offset management saves the data: watch consumer lag and keep retention longer than the longest outage.`,
+  ];
+}
