@@ -4,14 +4,17 @@ import { scenarios, findScenario } from '../../scenarios/index.ts';
 import { chooseBrokerKind, startBroker } from '../broker/choose.ts';
 import { colorsFor } from '../report/colors.ts';
 import { detectLang } from '../report/lang.ts';
+import { renderSummary } from '../report/summary.ts';
 import { renderReport } from '../report/table.ts';
+import type { RunResult } from '../runner/run-result.ts';
+import type { ScenarioDefinition } from '../runner/scenario.ts';
 import { runScenario } from '../runner/run-scenario.ts';
 import { ExitCode, UserError, errorMessage } from '../util/errors.ts';
 import { resultsDir } from '../util/paths.ts';
 import { Progress } from '../util/progress.ts';
 import { closest, parseCli, validateKnobs } from './args.ts';
 
-export const usage = `Usage: npm run scenario -- <name> [options]
+export const usage = `Usage: npm run scenario -- <name|all> [options]
 
 Runs a scenario on a real Kafka broker and prints, per consumer strategy, how many
 messages were lost and how many were processed twice.
@@ -37,7 +40,8 @@ Exit codes: 0 counts as predicted, 1 a count differs from the prediction,
 
 export function listScenarios(lang: 'en' | 'zh'): string {
   const width = Math.max(...scenarios.map((s) => s.name.length));
-  return scenarios.map((s) => `  ${s.name.padEnd(width)}  ${s.summary[lang]}`).join('\n');
+  const all = lang === 'zh' ? '依次运行全部场景，打印一张汇总表' : 'run every scenario in turn and print one summary table';
+  return [...scenarios.map((s) => `  ${s.name.padEnd(width)}  ${s.summary[lang]}`), `  ${'all'.padEnd(width)}  ${all}`].join('\n');
 }
 
 export interface Io {
@@ -59,24 +63,33 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
     io.stdout.write(`Scenarios (npm run scenario <name>):\n${listScenarios(lang)}\n`);
     return ExitCode.ok;
   }
-  const scenario = findScenario(options.scenario);
-  if (!scenario) {
-    const suggestion = closest(options.scenario, scenarios.map((s) => s.name));
+  const runAll = options.scenario === 'all';
+  const chosen = runAll ? [...scenarios] : [findScenario(options.scenario)];
+  if (chosen[0] === undefined) {
+    const suggestion = closest(options.scenario, [...scenarios.map((s) => s.name), 'all']);
     throw new UserError(`unknown scenario "${options.scenario}".`, {
       hint: `${suggestion ? `Did you mean "${suggestion}"? ` : ''}Run with --list to see the scenarios.`,
     });
   }
-  const knobs = validateKnobs({ ...scenario.defaults, ...options.knobs });
-  const problem = scenario.validate?.(knobs);
-  if (problem) throw new UserError(problem);
+  if (runAll && Object.keys(options.knobs).length > 0) {
+    throw new UserError('"all" runs every scenario with its own defaults; knob flags apply to one scenario at a time.');
+  }
+  const plan = (chosen as ScenarioDefinition[]).map((scenario) => {
+    const knobs = validateKnobs({ ...scenario.defaults, ...options.knobs });
+    const problem = scenario.validate?.(knobs);
+    if (problem) throw new UserError(problem);
+    return { scenario, knobs };
+  });
   const brokerKind = chooseBrokerKind(options.broker, io.env);
 
   const c = colorsFor(io.stdout, io.env);
   const progress = new Progress(io.stderr, { quiet: options.json });
-  const workDir = join(resultsDir, scenario.name, new Date().toISOString().replace(/[:.]/g, '-').replace('Z', ''));
-  mkdirSync(workDir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace('Z', '');
+  const workDirOf = (name: string) => join(resultsDir, name, stamp);
+  const brokerDir = workDirOf(runAll ? 'all' : plan[0]!.scenario.name);
+  mkdirSync(brokerDir, { recursive: true });
   // Said first, so the files of an interrupted or crashed run can be found.
-  io.stderr.write(`results: ${relative(process.cwd(), workDir) || workDir}\n`);
+  io.stderr.write(`results: ${runAll ? join(relative(process.cwd(), resultsDir), '<scenario>', stamp) : relative(process.cwd(), brokerDir) || brokerDir}\n`);
 
   try {
     progress.startPhase('broker start');
@@ -84,29 +97,35 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
     // Disposed (killed, container removed) when this block is left, however it is left.
     await using broker = await startBroker(
       brokerKind,
-      { logPath: join(workDir, 'broker.log'), onProgress: (text) => progress.update(text), signal: io.signal },
+      { logPath: join(brokerDir, 'broker.log'), onProgress: (text) => progress.update(text), signal: io.signal },
       io.env,
     );
     const brokerStartMs = Math.round(performance.now() - began);
-    const result = await runScenario(scenario, knobs, {
-      broker,
-      workDir,
-      brokerStartMs,
-      signal: io.signal,
-      onPhase: (phase) => progress.startPhase(phase),
-      onProgress: (text) => progress.update(text),
-    });
+    const results: RunResult[] = [];
+    for (const { scenario, knobs } of plan) {
+      results.push(
+        await runScenario(scenario, knobs, {
+          broker,
+          workDir: workDirOf(scenario.name),
+          brokerStartMs: results.length === 0 ? brokerStartMs : undefined,
+          signal: io.signal,
+          onPhase: (phase) => progress.startPhase(runAll ? `${scenario.name}: ${phase}` : phase),
+          onProgress: (text) => progress.update(text),
+        }),
+      );
+    }
     progress.done();
-    if (options.json) io.stdout.write(JSON.stringify(result, null, 2) + '\n');
-    else io.stdout.write(renderReport(result, scenario, lang, c) + '\n');
-    if (result.verdict === 'unknown') return ExitCode.unexpectedCounts;
-    return result.matchesPrediction ? ExitCode.ok : ExitCode.unexpectedCounts;
+    if (options.json) io.stdout.write(JSON.stringify(runAll ? { scenarios: results } : results[0], null, 2) + '\n');
+    else if (runAll) io.stdout.write(renderSummary(results, lang, c) + '\n');
+    else io.stdout.write(renderReport(results[0]!, plan[0]!.scenario, lang, c) + '\n');
+    if (results.some((r) => r.verdict === 'unknown')) return ExitCode.unexpectedCounts;
+    return results.every((r) => r.matchesPrediction) ? ExitCode.ok : ExitCode.unexpectedCounts;
   } catch (error) {
     progress.done();
-    if (io.signal?.aborted) throw new UserError(`interrupted; what was measured so far is in ${workDir}`, { exitCode: ExitCode.interrupted });
+    if (io.signal?.aborted) throw new UserError(`interrupted; what was measured so far is in ${relative(process.cwd(), resultsDir)}`, { exitCode: ExitCode.interrupted });
     if (error instanceof UserError) throw error;
     throw new UserError(`the run failed: ${errorMessage(error)}`, {
-      hint: `Files of this run, logs included: ${workDir}`,
+      hint: `Files of this run, logs included: ${relative(process.cwd(), resultsDir)}/<scenario>/${stamp}`,
       exitCode: ExitCode.environment,
       cause: error,
     });

@@ -39,6 +39,8 @@ describe('the scenario command', () => {
       const run = await cli(args);
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(/crash-mid-batch\s+SIGKILL each consumer/);
+      expect(run.stdout).toMatch(/torn-checkpoint\s+SIGKILL while checkpoint.json is being written/);
+      expect(run.stdout).toMatch(/all\s+run every scenario/);
     }
   });
 
@@ -62,6 +64,8 @@ describe('the scenario command', () => {
     [['crash-mid-batch', '--crash-after', '500'], /--crash-after must be between 1 and the batch size 100, got 500/],
     [['crash-mid-batch', '--partitions', '0'], /--partitions must be between 1 and 64/],
     [['crash-mid-batch', '--lang', 'fr'], /--lang must be en or zh/],
+    [['all', '--messages', '5'], /"all" runs every scenario with its own defaults/],
+    [['two-services', '--partitions', '2'], /use --partitions 1/],
   ])('bad input %j: one clear line, exit 2', async (args, message) => {
     const run = await cli(args);
     expect(run.code).toBe(2);

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import crashMidBatch from '../../scenarios/crash-mid-batch.ts';
 import { scenarios } from '../../scenarios/index.ts';
+import { instanceSpecs } from '../../src/runner/scenario.ts';
 
 describe('crash-mid-batch predictions follow the knobs', () => {
   test('batch savers repeat crashAfter; auto-commit repeats everything before the crash on one partition', () => {
@@ -23,6 +24,15 @@ describe('crash-mid-batch predictions follow the knobs', () => {
   test('unequal partitions: which is processed first is timing, so auto-commit is a range', () => {
     const k = { messages: 61, partitions: 3, batch: 15, crashAfter: 15, crashBatch: 3 };
     expect(crashMidBatch.predict(k)['auto-commit']).toEqual({ lost: 0, duplicated: { min: 1, max: 45 } });
+  });
+
+  test('every scenario predicts every one of its instances and accepts its own defaults', () => {
+    for (const s of scenarios) {
+      const names = instanceSpecs(s).map((i) => i.name);
+      expect(new Set(names).size, s.name).toBe(names.length);
+      expect(Object.keys(s.predict(s.defaults)).sort(), s.name).toEqual([...names].sort());
+      expect(s.validate?.(s.defaults), s.name).toBeUndefined();
+    }
   });
 
   test('every scenario has a lesson in English and Chinese', () => {
