@@ -4,7 +4,7 @@ import type { ClientSecurity } from '../kafka/security.ts';
  * A configured broker provider and a started broker are different things: only a
  * StartedBroker has addresses, and it is disposable (`await using broker = await start()`).
  */
-export type BrokerKind = 'local' | 'external';
+export type BrokerKind = 'local' | 'container' | 'external';
 
 export interface StartedBroker extends AsyncDisposable {
   readonly kind: BrokerKind;

@@ -6,8 +6,10 @@ import type { EventOf, Guarantee, HistoryEvent, Positions } from '../history/eve
  * the side effects that reached the sink.
  */
 export interface CheckInput {
-  /** Strategy name → the guarantee the strategy claims. */
+  /** Row (a strategy instance, or a consumer group of several) → the guarantee it claims. */
   claims: Record<string, Guarantee>;
+  /** Row → the instances whose processing counts for it (default: the row's own name). */
+  members?: Record<string, string[]>;
   events: readonly HistoryEvent[];
   /** Per partition: first offset still in the log (low watermark) and the end offset (high watermark). */
   logStartOffsets: Positions;
@@ -66,7 +68,7 @@ export function check(input: CheckInput): CheckResult {
   const bySeqKey = new Map(produced.map((e) => [key(e.partition, e.offset), e.seq]));
 
   const strategies = Object.entries(input.claims).map(([strategy, claims]) =>
-    checkStrategy(strategy, claims, produced, bySeqKey, input.events, input.deletedBefore ?? {}),
+    checkStrategy(strategy, claims, produced, bySeqKey, input.events, input.deletedBefore ?? {}, input.members?.[strategy] ?? [strategy]),
   );
   const verdict: Verdict =
     problems.length > 0 || strategies.some((s) => s.verdict === 'unknown')
@@ -103,8 +105,9 @@ function checkStrategy(
   bySeqKey: Map<string, number>,
   events: readonly HistoryEvent[],
   deletedBefore: Positions,
+  members: string[],
 ): StrategyReport {
-  const own = events.filter((e) => 'strategy' in e && e.strategy === strategy);
+  const own = events.filter((e) => 'strategy' in e && members.includes(e.strategy));
   const processedEvents = own.filter((e): e is EventOf<'processed'> => e.kind === 'processed');
   const problems: string[] = [];
 
@@ -158,8 +161,8 @@ function checkStrategy(
     lostByRetention,
     duplicated,
     outOfOrder: countOutOfOrder(processedEvents),
-    restarts: Math.max(0, new Set(own.filter((e) => e.kind === 'started').map((e) => e.incarnation)).size - 1),
-    crashes: crashWindows(own),
+    restarts: members.reduce((sum, m) => sum + Math.max(0, new Set(own.filter((e): e is EventOf<'started'> => e.kind === 'started' && e.strategy === m).map((e) => e.incarnation)).size - 1), 0),
+    crashes: members.flatMap((m) => crashWindows(own.filter((e) => 'strategy' in e && e.strategy === m))),
     lostSeqs,
     duplicatedSeqs,
     problems,
@@ -171,7 +174,7 @@ function countOutOfOrder(processed: EventOf<'processed'>[]): number {
   const last = new Map<string, number>();
   let outOfOrder = 0;
   for (const e of processed) {
-    const k = `${e.incarnation}/${e.partition}`;
+    const k = `${e.strategy}/${e.incarnation}/${e.partition}`;
     const previous = last.get(k);
     if (previous !== undefined && e.offset <= previous) outOfOrder++;
     last.set(k, e.offset);

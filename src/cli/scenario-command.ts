@@ -1,7 +1,7 @@
 import { join, relative } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { scenarios, findScenario } from '../../scenarios/index.ts';
-import { chooseBrokerKind, startBroker } from '../broker/choose.ts';
+import { chooseBrokerKind, resolveBrokerKind, startBroker } from '../broker/choose.ts';
 import { colorsFor } from '../report/colors.ts';
 import { detectLang } from '../report/lang.ts';
 import { renderSummary } from '../report/summary.ts';
@@ -23,7 +23,9 @@ Options:
   --list                 list the scenarios
   --json                 print only the result JSON on stdout
   --lang en|zh           language of the lesson (default: from LANG, else en)
-  --broker local|external  where Kafka comes from (default: external if KAFKA_BROKERS is set, else local)
+  --broker container|local|external
+                         where Kafka comes from (default: external if KAFKA_BROKERS is set,
+                         else a container if a Docker engine answers, else the local JVM broker)
   --messages N           messages to produce
   --partitions P         partitions of the topic
   --batch B              strategies save their position after every B processed messages
@@ -33,10 +35,12 @@ Options:
 
 Environment:
   KAFKA_BROKERS=host:port,...  use an existing cluster (nothing is started or stopped)
+  KAFKA_BROKER=container|local|external  the same as --broker
+  KAFKA_IMAGE=name:tag         the Kafka image for --broker container (default apache/kafka:<version>)
   NO_COLOR=1                   no colours
 
 Exit codes: 0 counts as predicted, 1 a count differs from the prediction,
-2 bad command line, 3 environment problem (Java, Maven, broker), 130 interrupted.`;
+2 bad command line, 3 environment problem (Java, Maven, Docker or image, broker), 130 interrupted.`;
 
 export function listScenarios(lang: 'en' | 'zh'): string {
   const width = Math.max(...scenarios.map((s) => s.name.length));
@@ -80,7 +84,12 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
     if (problem) throw new UserError(problem);
     return { scenario, knobs };
   });
-  const brokerKind = chooseBrokerKind(options.broker, io.env);
+  // Decided before anything is written, so "nothing usable here" comes first and alone.
+  const brokerChoice = chooseBrokerKind(options.broker, io.env);
+  const brokerKind = await resolveBrokerKind(brokerChoice, io.env);
+  if (brokerChoice === 'auto' && brokerKind === 'container' && !options.json) {
+    io.stderr.write('Docker engine found: Kafka runs in a container (--broker local for the JVM broker)\n');
+  }
 
   const c = colorsFor(io.stdout, io.env);
   const progress = new Progress(io.stderr, { quiet: options.json });

@@ -14,7 +14,7 @@ import { strategyInfo } from '../strategies/registry.ts';
 import { HarnessArtifactError, UserError } from '../util/errors.ts';
 import { resultsDir as defaultResultsRoot } from '../util/paths.ts';
 import type { Phase, RunResult, StrategyResult } from './run-result.ts';
-import { instanceSpecs, matchesPrediction, type InstanceSpec, type Knobs, type ScenarioDefinition } from './scenario.ts';
+import { instanceSpecs, matchesPrediction, rowName, type InstanceSpec, type Knobs, type ScenarioDefinition } from './scenario.ts';
 import { type ChildExit, type RunningChild, Supervisor } from './supervisor.ts';
 
 export interface RunOptions {
@@ -73,7 +73,7 @@ export async function runScenario(scenario: ScenarioDefinition, knobs: Knobs, op
   const instances: Instance[] = instanceSpecs(scenario).map((spec) => ({
     spec,
     name: spec.name,
-    groupId: resources.groupName(spec.name),
+    groupId: resources.groupName(rowName(spec)),
     historyPath: join(workDir, `history-${spec.name}.jsonl`),
     crash: spec.crash ? spec.crash(knobs) : (scenario.crash?.(knobs) ?? null),
   }));
@@ -169,24 +169,31 @@ export async function runScenario(scenario: ScenarioDefinition, knobs: Knobs, op
       for (const [p, start] of Object.entries(finalOffsets.logStart)) {
         if (start > (produced.logStart[Number(p)] ?? 0)) deletedBefore[Number(p)] = start;
       }
-      const claims: Record<string, Guarantee> = Object.fromEntries(instances.map((i) => [i.name, strategyInfo(i.spec.strategy, i.spec.options).claims]));
-      const checked = check({ claims, events, logStartOffsets: produced.logStart, endOffsets: end, deletedBefore });
+      const claims: Record<string, Guarantee> = {};
+      const members: Record<string, string[]> = {};
+      for (const i of instances) {
+        const row = rowName(i.spec);
+        claims[row] = strategyInfo(i.spec.strategy, i.spec.options).claims;
+        (members[row] ??= []).push(i.name);
+      }
+      const checked = check({ claims, members, events, logStartOffsets: produced.logStart, endOffsets: end, deletedBefore });
       const predictions = scenario.predict(knobs);
       const strategies: StrategyResult[] = checked.strategies.map((s) => {
-        const instance = instances.find((i) => i.name === s.strategy)!;
+        const rowMembers = instances.filter((i) => rowName(i.spec) === s.strategy);
+        const instance = rowMembers[0]!;
         const predicted = predictions[s.strategy] ?? { lost: 0, duplicated: 0 };
         return {
           ...s,
           name: s.strategy,
           base: instance.spec.strategy,
           options: instance.spec.options ?? {},
-          crashPlan: instance.crash,
+          crashPlan: rowMembers.find((i) => i.crash)?.crash ?? null,
           predicted,
           matchesPrediction:
             matchesPrediction(s.lost, predicted.lost) &&
             matchesPrediction(s.duplicated, predicted.duplicated) &&
             matchesPrediction(s.lostByRetention, predicted.lostByRetention ?? 0),
-          unplannedRebalances: unplannedRebalances(events, s.strategy),
+          unplannedRebalances: scenario.rebalances === 'expected' ? 0 : rowMembers.reduce((n, i) => n + unplannedRebalances(events, i.name), 0),
         };
       });
       return { checked, strategies };

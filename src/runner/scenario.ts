@@ -36,6 +36,11 @@ export interface InstanceSpec {
   name: string;
   strategy: StrategyName;
   options?: StrategyOptions;
+  /**
+   * Instances with the same group share one consumer group (they split its partitions) and
+   * are counted together as one row named by the group.
+   */
+  group?: string;
   /** Overrides the scenario's crash for this instance; null: this instance never crashes. */
   crash?: (knobs: Knobs) => CrashPlan | null;
 }
@@ -61,6 +66,8 @@ export interface ScenarioDefinition {
   crash?(knobs: Knobs): CrashPlan | null;
   /** Extra checks of the knobs for this scenario: a message saying what is wrong, or undefined. */
   validate?(knobs: Knobs): string | undefined;
+  /** Group members rejoin on purpose (a member dies, its partitions move): not flagged as unplanned. */
+  rebalances?: 'expected';
   /** Run the instances one after another in each phase (when their order is the lesson). */
   sequential?: boolean;
   /** A fault injected after the crashes and before the restarts; returns what it did, for the report. */
@@ -78,6 +85,9 @@ export function defineScenario(definition: ScenarioDefinition): ScenarioDefiniti
 export function instanceSpecs(scenario: ScenarioDefinition): InstanceSpec[] {
   return scenario.instances.map((i) => (typeof i === 'string' ? { name: i, strategy: i } : i));
 }
+
+/** The table's rows: an instance, or the group several instances share. */
+export const rowName = (spec: InstanceSpec) => spec.group ?? spec.name;
 
 export function matchesPrediction(value: number, prediction: Prediction): boolean {
   return typeof prediction === 'number' ? value === prediction : value >= prediction.min && value <= prediction.max;

@@ -82,7 +82,7 @@ describe('the scenario command', () => {
 
   test('Maven missing and no cached jars: says so, exit 3', async () => {
     const javaHome = dirname(dirname(realpathSync(execFileSync('bash', ['-c', 'command -v java'], { encoding: 'utf8' }).trim())));
-    const run = await cli(['crash-mid-batch'], {
+    const run = await cli(['crash-mid-batch', '--broker', 'local'], {
       JAVA_HOME: javaHome,
       PATH: dirname(process.execPath),
       KAFKA_OFFSET_LAB_CACHE: mkdtempSync(join(tmpdir(), 'kol-empty-cache-')),

@@ -11,11 +11,16 @@ declare module 'vitest' {
   }
 }
 
-/** Starts the suite's broker once (a local JVM broker unless KAFKA_BROKERS names one). */
+/**
+ * Starts the suite's broker once: KAFKA_BROKER (local|container|external) if set, else the
+ * cluster KAFKA_BROKERS names, else a local JVM broker — also where Docker runs, so the main
+ * suite's timings do not depend on it (container-broker.test.ts covers the container).
+ */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const logDir = join(resultsDir, 'test-broker');
   mkdirSync(logDir, { recursive: true });
-  const broker = await startBroker(chooseBrokerKind(undefined), { logPath: join(logDir, 'broker.log') });
+  const choice = chooseBrokerKind(undefined);
+  const broker = await startBroker(choice === 'auto' ? 'local' : choice, { logPath: join(logDir, 'broker.log') });
   project.provide('brokers', broker.brokers);
   project.provide('brokerDescription', broker.description);
   return () => broker.stop();

@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+# Usage: kafka-storage.sh format|info|random-uuid ...
+exec /opt/kafka/bin/kafka-run-class.sh kafka.tools.StorageTool "$@"
