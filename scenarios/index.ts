@@ -4,6 +4,7 @@ import checkpointLost from './checkpoint-lost.ts';
 import commitBeforeProcess from './commit-before-process.ts';
 import crashMidBatch from './crash-mid-batch.ts';
 import offByOneCommit from './off-by-one-commit.ts';
+import rebalanceHandoff from './rebalance-handoff.ts';
 import retentionGap from './retention-gap.ts';
 import staleCheckpoint from './stale-checkpoint.ts';
 import tornCheckpoint from './torn-checkpoint.ts';
@@ -19,6 +20,7 @@ export const scenarios: readonly ScenarioDefinition[] = [
   checkpointLost,
   staleCheckpoint,
   twoServices,
+  rebalanceHandoff,
   retentionGap,
 ];
 

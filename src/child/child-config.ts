@@ -24,11 +24,21 @@ export interface ChildConfig {
   logStart: Positions;
   /** Consumer session timeout: what every restart waits for after a SIGKILL. */
   sessionTimeoutMs: number;
+  /**
+   * Members of a shared group: stay paused after joining until the supervisor says "go",
+   * i.e. until every member has its share of the partitions. Otherwise the first member to
+   * join would consume everything until the others arrive, and the counts would depend on
+   * process start-up times.
+   */
+  waitForGo?: boolean;
   /** An external cluster's TLS/SASL settings are read from the inherited environment (never argv). */
   securityFromEnv: boolean;
 }
 
 /** Messages from a strategy process to the supervisor (IPC). */
+/** Messages from the supervisor to a strategy process. */
+export type SupervisorMessage = { type: 'go' };
+
 export type ChildMessage =
   | { type: 'joined'; partitions: number[] }
   | { type: 'progress'; processed: number }

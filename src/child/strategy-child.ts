@@ -13,7 +13,7 @@ import { securityFromEnv } from '../kafka/security.ts';
 import { createStrategy } from '../strategies/registry.ts';
 import type { ResumePlan } from '../strategies/strategy.ts';
 import { sleep, waitFor } from '../util/wait-for.ts';
-import type { ChildConfig, ChildMessage } from './child-config.ts';
+import type { ChildConfig, ChildMessage, SupervisorMessage } from './child-config.ts';
 
 const config = JSON.parse(process.argv[2] ?? '{}') as ChildConfig;
 const { instance, incarnation, topic } = config;
@@ -38,6 +38,14 @@ const positions: Positions = {};
 let resumeFrom: Positions = {};
 let processed = 0;
 let finishing = false;
+let released = false;
+
+process.on('message', (message: SupervisorMessage) => {
+  if (message.type === 'go' && !released) {
+    released = true;
+    consumer.resume([{ topic }]);
+  }
+});
 
 function die(point: CrashPointName): never {
   history.append({ kind: 'crash', strategy: instance, incarnation, point, processedInIncarnation: processed, time: Date.now() });
@@ -146,31 +154,52 @@ consumer.on(consumer.events.CRASH, ({ payload }) => {
 
 async function main(): Promise<void> {
   // Decided before joining, so the seek below can be made synchronously on assignment.
-  const plan = strategy.readResumePlan();
-  const committed = plan.from === 'kafka' ? await committedOffsets() : {};
-  const end = plan.from === 'fallback' && plan.policy === 'latest' ? await endOffsets() : {};
-  if (plan.from === 'fallback' && incarnation > 1) {
-    history.append({ kind: 'fallback', strategy: instance, incarnation, reason: plan.reason, detail: plan.detail, policy: plan.policy, time: Date.now() });
+  const startPlan = strategy.readResumePlan();
+  let committed = startPlan.from === 'kafka' ? await committedOffsets() : {};
+  const end = startPlan.from === 'fallback' && startPlan.policy === 'latest' ? await endOffsets() : {};
+  if (startPlan.from === 'fallback' && incarnation > 1) {
+    history.append({ kind: 'fallback', strategy: instance, incarnation, reason: startPlan.reason, detail: startPlan.detail, policy: startPlan.policy, time: Date.now() });
   }
-  const ownPosition = (p: number): number | undefined => {
+  let joins = 0;
+
+  /**
+   * Where a strategy that keeps its own positions continues on a partition it was given:
+   * where this process got to if it read the partition before (a rebalance gave it back),
+   * else its checkpoint file (read again on every rebalance), else its fallback.
+   */
+  const ownPosition = (p: number, plan: ResumePlan): number | undefined => {
+    if (plan.from === 'kafka') return undefined;
+    if (positions[p] !== undefined) return positions[p];
+    // A partition the file does not know starts at the beginning, like a new partition.
     if (plan.from === 'checkpoint') return plan.positions[p] ?? config.logStart[p] ?? 0;
-    if (plan.from === 'fallback') return plan.policy === 'latest' ? end[p] : (config.logStart[p] ?? 0);
-    return undefined;
+    return plan.policy === 'latest' ? end[p] : (config.logStart[p] ?? 0);
   };
 
   // GROUP_JOIN is emitted before the first fetch; a seek made synchronously here is in place
   // before any message is fetched (an await before it could lose that race).
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     const partitions = payload.memberAssignment[topic] ?? [];
+    // Paused before the first fetch; resumed when the supervisor says every member is in.
+    if (config.waitForGo && !released) consumer.pause([{ topic }]);
+    const plan = joins++ === 0 || startPlan.from === 'kafka' ? startPlan : strategy.readResumePlan();
     resumeFrom = {};
     for (const p of partitions) {
-      const own = ownPosition(p);
+      const own = ownPosition(p, plan);
       if (own !== undefined) consumer.seek({ topic, partition: p, offset: String(own) });
-      resumeFrom[p] = own ?? committed[p] ?? config.logStart[p] ?? 0;
+      resumeFrom[p] = own ?? positions[p] ?? committed[p] ?? config.logStart[p] ?? 0;
     }
     history.append({ kind: 'joined', strategy: instance, incarnation, partitions, resumeFrom, time: Date.now() });
     tell({ type: 'joined', partitions });
     if (drained()) setImmediate(() => void finish());
+    // After a rebalance Kafka resumes moved partitions at commits another member made: only
+    // bookkeeping (drain detection) needs them, so fetching them late is harmless.
+    if (joins > 1 && startPlan.from === 'kafka') {
+      void committedOffsets().then((fresh) => {
+        committed = fresh;
+        for (const p of partitions) if (positions[p] === undefined) resumeFrom[p] = fresh[p] ?? config.logStart[p] ?? 0;
+        if (drained()) setImmediate(() => void finish());
+      });
+    }
   });
 
   await consumer.connect();

@@ -15,6 +15,7 @@ import { HarnessArtifactError, UserError } from '../util/errors.ts';
 import { resultsDir as defaultResultsRoot } from '../util/paths.ts';
 import type { Phase, RunResult, StrategyResult } from './run-result.ts';
 import { instanceSpecs, matchesPrediction, rowName, type InstanceSpec, type Knobs, type ScenarioDefinition } from './scenario.ts';
+import { GroupGate } from './group-gate.ts';
 import { type ChildExit, type RunningChild, Supervisor } from './supervisor.ts';
 
 export interface RunOptions {
@@ -81,8 +82,10 @@ export async function runScenario(scenario: ScenarioDefinition, knobs: Knobs, op
   const progress = new Map<string, string>();
   const artifacts: string[] = [];
   const show = () => options.onProgress?.([...progress].map(([i, s]) => `${i} ${s}`).join(' · '));
+  const gate = new GroupGate(instances.map((i) => ({ instance: i.name, group: i.groupId })), knobs.partitions);
   const supervisor = new Supervisor(workDir, runnerHistory, (instance, message: ChildMessage) => {
     if (message.type === 'harness-artifact') artifacts.push(message.message);
+    if (message.type === 'joined') gate.joined(instance, message.partitions);
     progress.set(instance, message.type === 'progress' ? String(message.processed) : message.type === 'joined' ? 'joined' : 'artifact!');
     show();
   });
@@ -130,11 +133,15 @@ export async function runScenario(scenario: ScenarioDefinition, knobs: Knobs, op
       const groups = scenario.sequential ? configs.map((c) => [c]) : [configs];
       for (const group of groups) {
         const children = group.map((config) => ({ config, child: supervisor.start(config) }));
+        for (const { config, child } of children) if (config.waitForGo) gate.track(config.instance, child);
         await awaitAll(children.map((c) => c.child), options, (exit, child) => judge(exit, child, children.find((c) => c.child === child)!.config));
       }
     };
 
-    await phase('consume+crash', () => runPhase(instances.map((i) => ({ ...childConfig(i, 1, produced.logStart), ...(i.crash ? { crash: i.crash } : {}) }))));
+    const sharedGroup = (i: Instance) => instances.filter((j) => j.groupId === i.groupId).length > 1;
+    await phase('consume+crash', () =>
+      runPhase(instances.map((i) => ({ ...childConfig(i, 1, produced.logStart), ...(i.crash ? { crash: i.crash } : {}), waitForGo: sharedGroup(i) }))),
+    );
 
     const faults = scenario.beforeRestart
       ? await phase('fault', () =>

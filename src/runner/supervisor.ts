@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ChildConfig, ChildMessage } from '../child/child-config.ts';
+import type { ChildConfig, ChildMessage, SupervisorMessage } from '../child/child-config.ts';
 import { JsonlWriter } from '../history/jsonl.ts';
 import { cacheDir } from '../util/paths.ts';
 
@@ -19,6 +19,7 @@ export interface RunningChild {
   readonly logPath: string;
   readonly exited: Promise<ChildExit>;
   kill(): void;
+  send(message: SupervisorMessage): void;
 }
 
 /**
@@ -59,7 +60,16 @@ export class Supervisor {
         resolve({ code, signal });
       });
     });
-    return { instance: config.instance, incarnation: config.incarnation, logPath, exited, kill: () => child.kill('SIGKILL') };
+    return {
+      instance: config.instance,
+      incarnation: config.incarnation,
+      logPath,
+      exited,
+      kill: () => child.kill('SIGKILL'),
+      send: (message) => {
+        if (child.connected) child.send(message);
+      },
+    };
   }
 
   killAll(): void {

@@ -100,6 +100,19 @@ describe('the scenario catalogue on a real broker: exact counts from the mechani
     });
   });
 
+  test('rebalance-handoff: commits follow a moved partition, per-instance checkpoint files do not', async () => {
+    // 4 partitions of 250, two members per group (2 partitions each). #1 dies after 237 messages
+    // of its first partition; #2 takes over. manual-commit: resumes at #1's commit 200 (37 again).
+    // auto-commit: nothing committed for that partition (237 again). file-checkpoint: #2 starts
+    // the moved partitions at 0 (237 again); the restarted #1 knows only its old partition
+    // (200 → 50 again) and replays the other three (750): 1037.
+    expect(counts(await run('rebalance-handoff'))).toEqual({
+      'auto-commit': { lost: 0, duplicated: 237, retention: 0 },
+      'manual-commit': { lost: 0, duplicated: 37, retention: 0 },
+      'file-checkpoint': { lost: 0, duplicated: 1037, retention: 0 },
+    });
+  });
+
   test('retention-gap: data deleted before it is read is lost to every strategy alike', async () => {
     // Records before offset 500 deleted after the crash at 237: every saved offset is out of
     // range, the reset (earliest) goes to 500; 238..500 never read (263, by retention); the

@@ -1,0 +1,81 @@
+/**
+ * rebalance-handoff — two instances of each strategy in one consumer group; one dies and its
+ * partitions move to the survivor (claim G2, and the main drawback of checkpoint.json in a group).
+ *
+ * Setup: N numbered messages over P partitions (P even, N a multiple of P). For each strategy,
+ * instances #1 and #2 share one consumer group; the group splits the partitions (P/2 each;
+ * both are held at the start line until the split is done, so nobody consumes alone). Each
+ * group is one row: a message counts once for the group, whichever member processed it.
+ * Fault: #1 is SIGKILLed after its c-th message, c = (crashBatch−1)·batch + crashAfter, which
+ * falls inside its first partition (c < N/P). #2 finishes its own partitions; when #1's
+ * session times out the group rebalances and #2 takes over all partitions and drains them.
+ * Then #1 is restarted (alone, #2 has finished) and drains too.
+ *
+ * Mechanism (predictions):
+ * - manual-commit: the commits are stored per partition in Kafka, so they follow the
+ *   partition: #2 resumes #1's partition at #1's last commit: c − floor(c/batch)·batch repeated.
+ * - auto-commit: #1's first fetched partition batch was not finished, nothing was committed for
+ *   it: #2 resumes that partition at its start: c repeated.
+ * - file-checkpoint: each instance has its own file, which does not follow the partition. #2
+ *   has no position for the moved partitions and starts them at the beginning: c repeated.
+ *   The restarted #1 then gets every partition; its file only knows its old one (at
+ *   floor(c/batch)·batch): it replays N/P − floor(c/batch)·batch there and all of the other
+ *   P−1 partitions from the start: c + N/P − floor(c/batch)·batch + (P−1)·N/P repeated in all.
+ */
+import type { StrategyReport } from '../src/checker/check.ts';
+import type { Lang } from '../src/report/lang.ts';
+import { crashMessage, defineScenario, type InstanceSpec, type Knobs } from '../src/runner/scenario.ts';
+import type { StrategyName } from '../src/strategies/registry.ts';
+
+const bases: StrategyName[] = ['auto-commit', 'manual-commit', 'file-checkpoint'];
+const pair = (strategy: StrategyName): InstanceSpec[] => [
+  { name: `${strategy}#1`, strategy, group: strategy, crash: (k) => ({ point: 'mid-batch', atProcessed: crashMessage(k) }) },
+  { name: `${strategy}#2`, strategy, group: strategy, crash: () => null },
+];
+const savedAt = (k: Knobs) => Math.floor(crashMessage(k) / k.batch) * k.batch;
+const perPartition = (k: Knobs) => k.messages / k.partitions;
+
+export default defineScenario({
+  name: 'rebalance-handoff',
+  summary: {
+    en: 'two instances per group, one dies: Kafka commits follow the partition to the survivor, per-instance checkpoint files do not',
+    zh: '每组两个实例，其中一个崩溃：Kafka 的提交随分区转给存活者，每个实例自己的 checkpoint 文件不会',
+  },
+  defaults: { messages: 1000, partitions: 4, batch: 100, crashAfter: 37, crashBatch: 3 },
+  instances: bases.flatMap(pair),
+  rebalances: 'expected',
+  validate: (k) =>
+    k.partitions < 2 || k.partitions % 2 !== 0
+      ? 'rebalance-handoff needs an even number of partitions (two instances share them), e.g. --partitions 4'
+      : k.messages % k.partitions !== 0
+        ? `--messages must be a multiple of --partitions (${k.partitions}) so the instances get equal shares`
+        : crashMessage(k) >= perPartition(k)
+          ? `the crash (after message ${crashMessage(k)}) must fall inside instance #1's first partition (${perPartition(k)} messages): lower --crash-batch/--crash-after or raise --messages`
+          : undefined,
+  predict: (k) => ({
+    'auto-commit': { lost: 0, duplicated: crashMessage(k) },
+    'manual-commit': { lost: 0, duplicated: crashMessage(k) - savedAt(k) },
+    'file-checkpoint': { lost: 0, duplicated: crashMessage(k) + perPartition(k) - savedAt(k) + (k.partitions - 1) * perPartition(k) },
+  }),
+  lesson,
+});
+
+function lesson(k: Knobs, strategies: StrategyReport[], lang: Lang): string[] {
+  const c = crashMessage(k);
+  const by = (name: string) => strategies.find((s) => s.strategy === name);
+  const half = k.partitions / 2;
+  if (lang === 'zh') {
+    return [
+      `每种策略两个实例在同一个消费者组里，各分到 ${half} 个分区（G2：组内每条消息只交给一个成员）。#1 在处理完第 ${c} 条后被 SIGKILL；会话超时后组再均衡，#2 接管全部分区并读完；最后 #1 重启（单独一个）也读完。表中每一行是整个组。`,
+      `manual-commit：提交按分区保存在 Kafka 里，跟着分区走：#2 从 #1 最后提交的 ${savedAt(k)} 继续，只重复 ${by('manual-commit')?.duplicated ?? 0} 条。`,
+      `auto-commit：#1 的第一个分区批次还没处理完，这个分区什么都没提交：#2 从头开始，重复 ${by('auto-commit')?.duplicated ?? 0} 条。`,
+      `file-checkpoint：每个实例有自己的文件，文件不跟着分区走。#2 的文件里没有转过来的分区，只能从头读（重复 ${c} 条）；#1 重启后拿到全部分区，它的文件只认识原来的那个分区，其余分区全部从头重放：一共重复 ${by('file-checkpoint')?.duplicated ?? 0} 条。多个实例共用一个文件也不行：它们会互相覆盖（见 two-services）。这是在消费者组里使用 checkpoint.json 的主要缺点。`,
+    ];
+  }
+  return [
+    `Two instances of each strategy share one consumer group and get ${half} partitions each (G2: within a group each message goes to one member). #1 was SIGKILLed after its message ${c}; when its session timed out the group rebalanced, #2 took every partition and drained them; finally #1 was restarted alone and drained too. Each row is the whole group.`,
+    `manual-commit: commits are stored per partition in Kafka and follow the partition: #2 resumed at #1's last commit (${savedAt(k)}) and repeated only ${by('manual-commit')?.duplicated ?? 0}.`,
+    `auto-commit: #1's first partition batch was not finished, so nothing was committed for that partition: #2 started it over and repeated ${by('auto-commit')?.duplicated ?? 0}.`,
+    `file-checkpoint: each instance has its own file, and a file does not follow the partition. #2's file knew nothing of the moved partitions, so it read them from the start (${c} repeated); the restarted #1 got every partition while its file knew only its old one, and replayed all the others: ${by('file-checkpoint')?.duplicated ?? 0} repeated in all. One shared file does not help either: the instances overwrite each other (see two-services). This is the main drawback of checkpoint.json in a consumer group.`,
+  ];
+}
