@@ -122,6 +122,9 @@ export async function startContainerBroker(
       options.onProgress?.(`starting container ${image}`);
     }
     const loopbackOnly = docker.endpoint !== undefined && 'socketPath' in docker.endpoint;
+    // A local engine publishes the port on 127.0.0.1 only, and that is the only address to use:
+    // inside a container (CI here) testcontainers would otherwise pick the bridge gateway.
+    if (loopbackOnly) process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
     const container = new BrokerContainer(image)
       .withLabels({ [containerLabel]: id })
       .withEnvironment(containerEnvironment())
@@ -156,7 +159,7 @@ export async function startContainerBroker(
     }
     if (options.signal?.aborted) throw interrupted();
 
-    const host = started.getHost() === 'localhost' ? '127.0.0.1' : started.getHost();
+    const host = loopbackOnly || started.getHost() === 'localhost' ? '127.0.0.1' : started.getHost();
     const port = started.getMappedPort(clientPort);
     const brokers = [`${host}:${port}`];
     const advertised = `PLAINTEXT://${brokers[0]},BROKER://${started.getHostname()}:${brokerPort}`;
