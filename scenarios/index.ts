@@ -9,6 +9,7 @@ import retentionGap from './retention-gap.ts';
 import staleCheckpoint from './stale-checkpoint.ts';
 import tornCheckpoint from './torn-checkpoint.ts';
 import twoServices from './two-services.ts';
+import zombieConsumer from './zombie-consumer.ts';
 
 /** The catalogue: one file per scenario, listed in teaching order. */
 export const scenarios: readonly ScenarioDefinition[] = [
@@ -21,6 +22,7 @@ export const scenarios: readonly ScenarioDefinition[] = [
   staleCheckpoint,
   twoServices,
   rebalanceHandoff,
+  zombieConsumer,
   retentionGap,
 ];
 

@@ -18,6 +18,11 @@ export interface ChildConfig {
   batchSize: number;
   /** Kill this process with SIGKILL at this point (first incarnation of a crash scenario). */
   crash?: CrashPlan;
+  /**
+   * Freeze at this message, before its batch save: the supervisor SIGSTOPs the process and
+   * lets it continue (SIGCONT) once the rest of its group has taken over and finished.
+   */
+  freeze?: { atProcessed: number };
   /** Exit cleanly once every partition is read up to these end offsets (the drain). */
   drainTo?: Positions;
   /** First offset in the log per partition: where "earliest" resumes. */
@@ -37,9 +42,11 @@ export interface ChildConfig {
 
 /** Messages from a strategy process to the supervisor (IPC). */
 /** Messages from the supervisor to a strategy process. */
-export type SupervisorMessage = { type: 'go' };
+export type SupervisorMessage = { type: 'go' } | { type: 'continue' };
 
 export type ChildMessage =
   | { type: 'joined'; partitions: number[] }
   | { type: 'progress'; processed: number }
+  /** About to freeze: the supervisor answers with SIGSTOP, later SIGCONT and 'continue'. */
+  | { type: 'hold' }
   | { type: 'harness-artifact'; message: string };

@@ -40,12 +40,22 @@ let processed = 0;
 let finishing = false;
 let released = false;
 
+let thaw: (() => void) | undefined;
 process.on('message', (message: SupervisorMessage) => {
   if (message.type === 'go' && !released) {
     released = true;
     consumer.resume([{ topic }]);
   }
+  if (message.type === 'continue') thaw?.();
 });
+
+/** Waits, frozen by the supervisor (SIGSTOP), until it is told to continue. */
+async function freeze(): Promise<void> {
+  history.append({ kind: 'frozen', strategy: instance, incarnation, processedInIncarnation: processed, time: Date.now() });
+  const thawed = new Promise<void>((resolve) => (thaw = resolve));
+  tell({ type: 'hold' });
+  await thawed;
+}
 
 function die(point: CrashPointName): never {
   history.append({ kind: 'crash', strategy: instance, incarnation, point, processedInIncarnation: processed, time: Date.now() });
@@ -77,7 +87,12 @@ async function finish(): Promise<void> {
 }
 
 async function save(toSave: Positions, crashDuringSave?: () => never): Promise<void> {
-  await strategy.save?.(toSave, crashDuringSave);
+  try {
+    await strategy.save?.(toSave, crashDuringSave);
+  } catch (error) {
+    history.append({ kind: 'save-failed', strategy: instance, incarnation, positions: toSave, error: (error as Error).message, time: Date.now() });
+    throw error;
+  }
   if (strategy.savedVia === 'checkpoint-file') {
     history.append({ kind: 'saved', strategy: instance, incarnation, via: 'checkpoint-file', positions: toSave, time: Date.now() });
   }
@@ -105,6 +120,7 @@ async function handle(partition: number, message: KafkaMessage): Promise<void> {
   positions[partition] = offset + 1;
 
   if (crashesAt('mid-batch', n)) die('mid-batch');
+  if (config.freeze?.atProcessed === n) await freeze();
   if (strategy.save && strategy.saveOrder === 'after-process' && n % config.batchSize === 0) await saveAt(n, { ...positions });
   if (n % 25 === 0) tell({ type: 'progress', processed: n });
   if (drained()) setImmediate(() => void finish());

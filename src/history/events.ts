@@ -35,7 +35,11 @@ export type HistoryEvent =
   | { kind: 'crash'; strategy: string; incarnation: number; point: CrashPointName; processedInIncarnation: number; time: number }
   /** The strategy's own positions were missing or unreadable; it started at the log start or end instead. */
   | { kind: 'fallback'; strategy: string; incarnation: number; reason: 'missing' | 'unreadable'; detail?: string; policy: 'earliest' | 'latest'; time: number }
-  /** The scenario injected a fault between the crash and the restart (lost file, deleted records …). */
+  /** Saving the position failed (e.g. Kafka rejected a commit from a member it had fenced off). */
+  | { kind: 'save-failed'; strategy: string; incarnation: number; positions: Positions; error: string; time: number }
+  /** The process froze itself (SIGSTOP from the supervisor) at this message, before saving. */
+  | { kind: 'frozen'; strategy: string; incarnation: number; processedInIncarnation: number; time: number }
+  /** The scenario injected a fault (lost file, deleted records, a frozen process …). */
   | { kind: 'fault'; description: string; time: number }
   /** The process reached the end offsets on every partition (drain phase). */
   | { kind: 'drained'; strategy: string; incarnation: number; time: number }

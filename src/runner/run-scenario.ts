@@ -16,6 +16,7 @@ import { resultsDir as defaultResultsRoot } from '../util/paths.ts';
 import type { Phase, RunResult, StrategyResult } from './run-result.ts';
 import { instanceSpecs, matchesPrediction, rowName, type InstanceSpec, type Knobs, type ScenarioDefinition } from './scenario.ts';
 import { GroupGate } from './group-gate.ts';
+import { Zombies } from './zombies.ts';
 import { type ChildExit, type RunningChild, Supervisor } from './supervisor.ts';
 
 export interface RunOptions {
@@ -83,9 +84,15 @@ export async function runScenario(scenario: ScenarioDefinition, knobs: Knobs, op
   const artifacts: string[] = [];
   const show = () => options.onProgress?.([...progress].map(([i, s]) => `${i} ${s}`).join(' · '));
   const gate = new GroupGate(instances.map((i) => ({ instance: i.name, group: i.groupId })), knobs.partitions);
+  const faultsDuringRun: string[] = [];
+  const zombies = new Zombies(instances.map((i) => ({ instance: i.name, group: i.groupId })), (description) => {
+    faultsDuringRun.push(description);
+    runnerHistory.append({ kind: 'fault', description, time: Date.now() });
+  });
   const supervisor = new Supervisor(workDir, runnerHistory, (instance, message: ChildMessage) => {
     if (message.type === 'harness-artifact') artifacts.push(message.message);
     if (message.type === 'joined') gate.joined(instance, message.partitions);
+    if (message.type === 'hold') void zombies.hold(instance);
     progress.set(instance, message.type === 'progress' ? String(message.processed) : message.type === 'joined' ? 'joined' : 'artifact!');
     show();
   });
@@ -122,25 +129,41 @@ export async function runScenario(scenario: ScenarioDefinition, knobs: Knobs, op
       securityFromEnv: options.broker.security !== undefined,
       sessionTimeoutMs: options.broker.disposable ? teachingSessionTimeoutMs : externalSessionTimeoutMs(),
     });
+    /** Instances whose process ended without draining in the first phase: they are restarted. */
+    const toRestart = new Set<string>();
     const runPhase = async (configs: ChildConfig[]) => {
       progress.clear();
       const judge = (exit: ChildExit, child: RunningChild, config: ChildConfig) => {
         if (config.crash) {
-          return exit.signal === 'SIGKILL' ? undefined : `${child.instance} exited (${exit.signal ?? `code ${exit.code}`}) before its crash point; see ${child.logPath}`;
+          if (exit.signal === 'SIGKILL') return void toRestart.add(config.instance);
+          return `${child.instance} exited (${exit.signal ?? `code ${exit.code}`}) before its crash point; see ${child.logPath}`;
         }
+        // A zombie may die on its own when Kafka fences it (kafkajs gives up on the rejected
+        // commit); like any crashed consumer it is restarted.
+        if (config.freeze && exit.code === 1) return void toRestart.add(config.instance);
         return exit.code === 0 ? undefined : `${child.instance} did not drain cleanly (${exit.signal ?? `code ${exit.code}`}); see ${child.logPath}`;
       };
       const groups = scenario.sequential ? configs.map((c) => [c]) : [configs];
       for (const group of groups) {
         const children = group.map((config) => ({ config, child: supervisor.start(config) }));
-        for (const { config, child } of children) if (config.waitForGo) gate.track(config.instance, child);
+        for (const { config, child } of children) {
+          if (config.waitForGo) gate.track(config.instance, child);
+          zombies.track(config.instance, child);
+        }
         await awaitAll(children.map((c) => c.child), options, (exit, child) => judge(exit, child, children.find((c) => c.child === child)!.config));
       }
     };
 
     const sharedGroup = (i: Instance) => instances.filter((j) => j.groupId === i.groupId).length > 1;
     await phase('consume+crash', () =>
-      runPhase(instances.map((i) => ({ ...childConfig(i, 1, produced.logStart), ...(i.crash ? { crash: i.crash } : {}), waitForGo: sharedGroup(i) }))),
+      runPhase(
+        instances.map((i) => ({
+          ...childConfig(i, 1, produced.logStart),
+          ...(i.crash ? { crash: i.crash } : {}),
+          ...(i.spec.freeze ? { freeze: i.spec.freeze(knobs) } : {}),
+          waitForGo: sharedGroup(i),
+        })),
+      ),
     );
 
     const faults = scenario.beforeRestart
@@ -160,7 +183,7 @@ export async function runScenario(scenario: ScenarioDefinition, knobs: Knobs, op
       : [];
     for (const description of faults) runnerHistory.append({ kind: 'fault', description, time: Date.now() });
 
-    const crashed = instances.filter((i) => i.crash);
+    const crashed = instances.filter((i) => toRestart.has(i.name));
     if (crashed.length > 0) {
       // A fault may have moved the log start (deleted records): restarts must know the new one.
       const { logStart } = await topicOffsets(admin, topic);
@@ -213,7 +236,7 @@ export async function runScenario(scenario: ScenarioDefinition, knobs: Knobs, op
       broker: describeBroker(options.broker),
       topic,
       crash: scenario.crash?.(knobs) ?? null,
-      faults,
+      faults: [...faultsDuringRun, ...faults],
       strategies: result.strategies,
       verdict: result.checked.verdict,
       problems: result.checked.problems,

@@ -43,6 +43,11 @@ export interface InstanceSpec {
   group?: string;
   /** Overrides the scenario's crash for this instance; null: this instance never crashes. */
   crash?: (knobs: Knobs) => CrashPlan | null;
+  /**
+   * Freeze this instance (SIGSTOP) at a message, before its batch save, until the rest of its
+   * group has taken over its partitions and finished; then let it continue (SIGCONT): a zombie.
+   */
+  freeze?: (knobs: Knobs) => { atProcessed: number };
 }
 
 export interface FaultContext {

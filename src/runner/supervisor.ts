@@ -19,6 +19,8 @@ export interface RunningChild {
   readonly logPath: string;
   readonly exited: Promise<ChildExit>;
   kill(): void;
+  /** SIGSTOP / SIGCONT: a frozen process keeps its sockets but does nothing, heartbeats included. */
+  signal(signal: 'SIGSTOP' | 'SIGCONT'): void;
   send(message: SupervisorMessage): void;
 }
 
@@ -66,6 +68,7 @@ export class Supervisor {
       logPath,
       exited,
       kill: () => child.kill('SIGKILL'),
+      signal: (signal) => child.kill(signal),
       send: (message) => {
         if (child.connected) child.send(message);
       },

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
 import { findScenario, scenarios } from '../../scenarios/index.ts';
+import type { HistoryEvent } from '../../src/history/events.ts';
 import type { RunResult } from '../../src/runner/run-result.ts';
 import { runScenario } from '../../src/runner/run-scenario.ts';
 import { sharedBroker } from './shared-broker.ts';
@@ -113,6 +114,33 @@ describe('the scenario catalogue on a real broker: exact counts from the mechani
     });
   });
 
+  test('zombie-consumer: Kafka fences the stale commit, the checkpoint file goes backwards', async () => {
+    // 4 partitions of 500; #1 frozen (SIGSTOP) right before saving after message 300 of its
+    // first partition; #2 takes over and drains; #1 continues (SIGCONT) and saves.
+    const result = await run('zombie-consumer');
+    const by = counts(result);
+    // manual-commit: #2 repeats 201..300 from #1's last commit (100), plus whatever the zombie
+    // processed from data it had fetched before it noticed (timing: the bound is asserted).
+    expect(by['manual-commit']!.lost).toBe(0);
+    expect(by['manual-commit']!.duplicated).toBeGreaterThanOrEqual(100);
+    expect(by['manual-commit']!.duplicated).toBeLessThanOrEqual(800);
+    // file-checkpoint: #2 and the zombie each processed every message once: 2000 repeated.
+    expect(by['file-checkpoint']).toEqual({ lost: 0, duplicated: 2000, retention: 0 });
+
+    const history = readFileSync(join(result.resultsDir, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as HistoryEvent);
+    // The zombie's commit was refused by the broker ...
+    const rejected = history.filter((e) => e.kind === 'save-failed');
+    expect(rejected.map((e) => e.kind === 'save-failed' && e.strategy)).toEqual(['manual-commit#1']);
+    expect(rejected[0]!.kind === 'save-failed' && rejected[0]!.error).toMatch(/not aware of this member|generation/i);
+    // ... while the shared checkpoint file accepted it and went backwards: after #2 had saved
+    // every partition at 500, the zombie wrote its old position (300 on one partition) over it.
+    const fileSaves = history.filter((e): e is Extract<HistoryEvent, { kind: 'saved' }> => e.kind === 'saved' && e.via === 'checkpoint-file');
+    const lastOfSurvivor = fileSaves.filter((e) => e.strategy === 'file-checkpoint#2').at(-1)!;
+    expect(Object.values(lastOfSurvivor.positions)).toEqual([500, 500, 500, 500]);
+    const zombieSave = fileSaves.find((e) => e.strategy === 'file-checkpoint#1' && e.time > lastOfSurvivor.time)!;
+    expect(Object.values(zombieSave.positions)).toEqual([300]);
+  });
+
   test('retention-gap: data deleted before it is read is lost to every strategy alike', async () => {
     // Records before offset 500 deleted after the crash at 237: every saved offset is out of
     // range, the reset (earliest) goes to 500; 238..500 never read (263, by retention); the
@@ -133,7 +161,8 @@ describe('the scenario catalogue on a real broker: exact counts from the mechani
     expect(all.scenarios.map((r) => r.scenario)).toEqual(scenarios.map((s) => s.name));
     for (const result of all.scenarios) {
       const first = firstRuns.get(result.scenario);
-      if (!first || result.scenario === 'auto-commit-async') continue; // its handed-off loss is timing
+      // auto-commit-async's handed-off loss and zombie-consumer's manual-commit row are timing
+      if (!first || result.scenario === 'auto-commit-async' || result.scenario === 'zombie-consumer') continue;
       expect(counts(result), result.scenario).toEqual(counts(first));
     }
     expect(counts(all.scenarios.find((r) => r.scenario === 'auto-commit-async')!).awaited).toEqual({ lost: 0, duplicated: 237, retention: 0 });
