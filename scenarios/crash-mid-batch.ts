@@ -68,8 +68,11 @@ function lesson(k: Knobs, strategies: StrategyReport[], lang: Lang): string[] {
   if (lang === 'zh') {
     return [
       `每个消费者在处理完第 ${at} 条消息后被 SIGKILL 杀死（第 ${k.crashBatch} 批的第 ${k.crashAfter} 条，每批 ${k.batch} 条，尚未保存这一批的 offset），随后重启并读到末尾。`,
-      `manual-commit 与 file-checkpoint：已保存到第 ${savedBatches} 批末尾（下一个要读的 offset），重启后从那里继续，把崩溃前处理过但未保存的 ${k.crashAfter} 条再处理一遍：重复 ${dup('manual-commit')} / ${dup('file-checkpoint')} 条，丢失 ${lost('manual-commit')} / ${lost('file-checkpoint')} 条。checkpoint.json 在这里并不比向 Kafka 提交更安全，也不能避免重复（B2、B4 不成立）。`,
-      `auto-commit：kafkajs 只提交处理函数已经返回的消息的 offset，并且只在一个 fetch 到的分区批次处理完时、每 ${autoCommitIntervalMs} 毫秒或再均衡前提交。所有消息在消费者启动前已经写入，第一次 fetch 就带回了每个分区的全部消息（每个分区约 ${Math.ceil(k.messages / k.partitions)} 条）；崩溃时已处理完的分区批次中的 ${at - dup('auto-commit')} 条已被提交，其余 ${dup('auto-commit')} 条在重启后重复处理，丢失 ${lost('auto-commit')} 条。` +
+      `manual-commit 与 file-checkpoint：已保存到第 ${savedBatches} 批末尾（下一个要读的 offset），重启后从那里继续，把崩溃前处理过但未保存的 ${k.crashAfter} 条再处理一遍：重复 ${dup('manual-commit')} / ${dup('file-checkpoint')} 条，丢失 ${lost('manual-commit')} / ${lost('file-checkpoint')} 条。checkpoint.json 能正确恢复，但并不比向 Kafka 提交更安全（B2：风险并不比 Kafka 自带的提交更低），也不能避免重复（B4 不成立）。`,
+      `auto-commit：kafkajs 只提交处理函数已经返回的消息的 offset，并且只在一个 fetch 到的分区批次处理完时、每 ${autoCommitIntervalMs} 毫秒或再均衡前提交。所有消息在消费者启动前已经写入，第一次 fetch 就带回了${k.partitions === 1 ? '整个分区' : `每个分区的全部消息（每个分区约 ${Math.ceil(k.messages / k.partitions)} 条）`}；` +
+        (at === dup('auto-commit')
+          ? `崩溃发生在任何分区批次处理完之前（也早于 ${autoCommitIntervalMs} 毫秒），所以什么都还没提交：重启后从头开始，重复了全部 ${dup('auto-commit')} 条，丢失 ${lost('auto-commit')} 条。`
+          : `崩溃时已处理完的分区批次中的 ${at - dup('auto-commit')} 条已被提交，其余 ${dup('auto-commit')} 条在重启后重复处理，丢失 ${lost('auto-commit')} 条。`) +
         (typeof autoCommitRepeats(k) === 'number' ? '' : '分区大小不一时，哪个分区先被处理取决于时序，所以这个数字可能变化。') +
         `“自动提交会丢数据”（C4）只在处理被异步移交时成立；等待处理完成时它是至少一次。`,
       `结论：三种方式都是“至少一次”。重复的数量等于崩溃时“已处理但未保存”的消息数；要想不重复，必须把结果和 offset 原子地存在一起（或使用 Kafka 事务）。`,
@@ -77,8 +80,11 @@ function lesson(k: Knobs, strategies: StrategyReport[], lang: Lang): string[] {
   }
   return [
     `Each consumer was SIGKILLed right after processing message ${at} (message ${k.crashAfter} of batch ${k.crashBatch}, batches of ${k.batch}), before saving any offset for that batch; then it restarted and read to the end.`,
-    `manual-commit and file-checkpoint had saved the position at the end of batch ${savedBatches} (the next offset to read), resumed there and processed the ${k.crashAfter} unsaved messages again: ${dup('manual-commit')} / ${dup('file-checkpoint')} duplicated, ${lost('manual-commit')} / ${lost('file-checkpoint')} lost. checkpoint.json is no safer than a Kafka commit here and does not avoid duplicates (B2, B4 do not hold).`,
-    `auto-commit: kafkajs commits only offsets whose eachMessage has returned, and only when a fetched partition batch is finished, every ${autoCommitIntervalMs} ms, or before a rebalance. All messages were in the topic before the consumers started, so the first fetch brought every partition whole (about ${Math.ceil(k.messages / k.partitions)} messages each); the ${at - dup('auto-commit')} messages of partition batches finished before the crash had been committed, the other ${dup('auto-commit')} were repeated after the restart, ${lost('auto-commit')} lost. ` +
+    `manual-commit and file-checkpoint had saved the position at the end of batch ${savedBatches} (the next offset to read), resumed there and processed the ${k.crashAfter} unsaved messages again: ${dup('manual-commit')} / ${dup('file-checkpoint')} duplicated, ${lost('manual-commit')} / ${lost('file-checkpoint')} lost. checkpoint.json resumes correctly but is no safer than a Kafka commit (B2: no lower risk than Kafka's own commit), and it does not avoid duplicates (B4 does not hold).`,
+    `auto-commit: kafkajs commits only offsets whose eachMessage has returned, and only when a fetched partition batch is finished, every ${autoCommitIntervalMs} ms, or before a rebalance. All messages were in the topic before the consumers started, so the first fetch brought ${k.partitions === 1 ? 'the whole partition' : `every partition whole (about ${Math.ceil(k.messages / k.partitions)} messages each)`}; ` +
+      (at === dup('auto-commit')
+        ? `the crash came before any partition batch was finished (and before ${autoCommitIntervalMs} ms), so nothing had been committed: the restart began again at the start and repeated all ${dup('auto-commit')}, losing ${lost('auto-commit')}. `
+        : `the ${at - dup('auto-commit')} messages of partition batches finished before the crash had been committed, the other ${dup('auto-commit')} were repeated after the restart, ${lost('auto-commit')} lost. `) +
       (typeof autoCommitRepeats(k) === 'number' ? '' : 'With partitions of unequal size, which one is processed first is timing, so this number can vary. ') +
       `"Auto-commit loses data" (C4) holds only when processing is handed off asynchronously; with awaited processing it is at-least-once.`,
     `Bottom line: all three are at-least-once. The duplicates equal what was processed but not yet saved at the crash; avoiding them needs results and offsets stored atomically together (or Kafka transactions).`,
