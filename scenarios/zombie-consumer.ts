@@ -20,13 +20,15 @@
  *   Before it notices, the zombie may still process messages it had fetched before it froze
  *   (seen: one message of its other partition): those are repeated too. So batch duplicated
  *   plus the zombie's after-wake work: a range from batch to batch + N/2 − f. Nothing lost.
- * - file-checkpoint: the shared file held #2's last write (its own two partitions), so #2
- *   starts the moved partitions at the beginning: f repeated. When the zombie wakes, the file
- *   accepts its stale save — the file goes backwards to {its partition: f} — and when the
- *   zombie rejoins and gets every partition, it replays its partition from f and every other
- *   partition from the start. #2 processed every message once, and the zombie, counting what it
- *   did before freezing, after waking and after rejoining, also every message once: N
- *   duplicated exactly, whatever the zombie did after waking.
+ * - file-checkpoint: when #2 takes over it reads the shared file, which holds whichever member
+ *   wrote last: #2's own partitions only (then it starts the moved partitions at the
+ *   beginning) or #1's position before it froze (then it starts #1's partition there, at most
+ *   f − batch). Which one is timing (how fast each member got through its messages). When the
+ *   zombie wakes, the file accepts its stale save — the file goes backwards to {its partition:
+ *   f} — and when the zombie rejoins and gets every partition, it replays from that file.
+ *   #2 processed every message once except the x messages before its resume point on #1's
+ *   partition; the zombie, counting what it did before freezing, after waking and after
+ *   rejoining, processed every message once: N − x duplicated, x between 0 and f − batch.
  */
 import type { StrategyReport } from '../src/checker/check.ts';
 import type { Lang } from '../src/report/lang.ts';
@@ -60,7 +62,7 @@ export default defineScenario({
           : undefined,
   predict: (k) => ({
     'manual-commit': { lost: 0, duplicated: { min: k.batch, max: k.batch + k.messages / 2 - freezeAt(k) } },
-    'file-checkpoint': { lost: 0, duplicated: k.messages },
+    'file-checkpoint': { lost: 0, duplicated: { min: k.messages - (freezeAt(k) - k.batch), max: k.messages } },
   }),
   lesson,
 });
@@ -72,14 +74,14 @@ function lesson(k: Knobs, strategies: StrategyReport[], lang: Lang): string[] {
     return [
       `每组两个实例。#1 在第 ${f} 条之后、保存之前被 SIGSTOP 冻结（像长时间 GC 停顿或虚拟机被挂起）：不再发心跳，会话超时后被逐出组，#2 接管全部分区、读完并退出；然后 #1 收到 SIGCONT 继续运行，先做它冻结前要做的保存。`,
       `manual-commit：#1 之前提交到 ${f - k.batch}，#2 从那里继续，重复 ${k.batch} 条。僵尸醒来后提交 ${f}，但它带着旧的 generation：Kafka 拒绝了这个过期提交（成员已被隔离），kafkajs 因此崩溃，重启后无事可做。在发现自己被隔离之前，僵尸还会处理它冻结前已经取到的消息（时序决定多少），这些也会重复。共重复 ${by('manual-commit')?.duplicated ?? 0} 条，丢失 ${by('manual-commit')?.lost ?? 0} 条。`,
-      `file-checkpoint（两个实例共用一个文件）：#2 接管时文件里只有它自己的两个分区，转来的分区只能从头读（重复 ${f} 条）。僵尸醒来后把旧位置写进文件——文件“倒退”了，没有任何东西拒绝它；它重新加入后拿到全部分区，按这个倒退的文件重放。共重复 ${by('file-checkpoint')?.duplicated ?? 0} 条：每条消息都多处理了一次。`,
+      `file-checkpoint（两个实例共用一个文件）：#2 接管时文件里是最后写入者的内容（它自己的分区，或 #1 冻结前的位置，取决于时序），转来的分区从那里或从头读。僵尸醒来后把旧位置写进文件——文件“倒退”了，没有任何东西拒绝它；它重新加入后拿到全部分区，按这个倒退的文件重放。共重复 ${by('file-checkpoint')?.duplicated ?? 0} 条：几乎每条消息都多处理了一次。`,
       `Kafka 的提交有 generation 隔离，僵尸写不进去；检查点文件没有这种保护，除非你自己实现（例如在文件里记录 generation 并拒绝旧的写入）。`,
     ];
   }
   return [
     `Two instances per group. #1 was frozen with SIGSTOP after message ${f}, right before saving (as in a long GC pause or a suspended VM): no heartbeats, so the group evicted it after its session timeout; #2 took every partition, drained them and exited; then #1 got SIGCONT and carried on with the save it was about to make.`,
     `manual-commit: #1 had committed ${f - k.batch}; #2 resumed there and repeated ${k.batch}. The zombie's commit of ${f} carried its old generation: Kafka rejected the stale commit (the member was fenced), kafkajs gave up (the consumer crashed) and the restarted process found nothing left to do. Before noticing it was fenced, the zombie still processed messages it had fetched before freezing (how many is timing); those were repeated too. ${by('manual-commit')?.duplicated ?? 0} duplicated, ${by('manual-commit')?.lost ?? 0} lost.`,
-    `file-checkpoint (one file shared by both instances): when #2 took over, the file held only its own two partitions, so it read the moved ones from the start (${f} repeated). The waking zombie wrote its old position into the file — the file went backwards and nothing refused it — then rejoined, got every partition and replayed from that file. ${by('file-checkpoint')?.duplicated ?? 0} duplicated in all: every message once more.`,
+    `file-checkpoint (one file shared by both instances): when #2 took over, the file held whatever was written last (its own partitions, or #1's position before it froze: timing), and #2 read the moved partitions from there or from the start. The waking zombie wrote its old position into the file — the file went backwards and nothing refused it — then rejoined, got every partition and replayed from that file. ${by('file-checkpoint')?.duplicated ?? 0} duplicated in all: nearly every message once more.`,
     `Kafka fences a zombie's commits by generation; a checkpoint file has no such protection unless you build it (e.g. store the generation in the file and refuse older writers).`,
   ];
 }

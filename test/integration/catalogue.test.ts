@@ -124,8 +124,12 @@ describe('the scenario catalogue on a real broker: exact counts from the mechani
     expect(by['manual-commit']!.lost).toBe(0);
     expect(by['manual-commit']!.duplicated).toBeGreaterThanOrEqual(100);
     expect(by['manual-commit']!.duplicated).toBeLessThanOrEqual(800);
-    // file-checkpoint: #2 and the zombie each processed every message once: 2000 repeated.
-    expect(by['file-checkpoint']).toEqual({ lost: 0, duplicated: 2000, retention: 0 });
+    // file-checkpoint: the zombie processed every message once; so did #2, except the messages
+    // before its resume point on the zombie's partition, read from the shared file (0, 100 or
+    // 200 depending on which member wrote last: timing). 1800..2000 repeated.
+    expect(by['file-checkpoint']!.lost).toBe(0);
+    expect(by['file-checkpoint']!.duplicated).toBeGreaterThanOrEqual(1800);
+    expect(by['file-checkpoint']!.duplicated).toBeLessThanOrEqual(2000);
 
     const history = readFileSync(join(result.resultsDir, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as HistoryEvent);
     // The zombie's commit was refused by the broker ...
