@@ -232,17 +232,12 @@ async function withAdmin<T>(what: string, call: (admin: ReturnType<typeof kafka.
   const admin = kafka.admin();
   await admin.connect();
   try {
-    return await waitFor(
-      async () => {
-        try {
-          return await call(admin);
-        } catch (error) {
-          if ((error as { retriable?: boolean }).retriable) return undefined;
-          throw error;
-        }
-      },
-      { maxWaitMs: 30_000, intervalMs: 100, description: what },
-    );
+    return await waitFor(() => call(admin), {
+      maxWaitMs: 30_000,
+      intervalMs: 100,
+      description: what,
+      retryOn: (error) => (error as { retriable?: boolean }).retriable === true,
+    });
   } finally {
     await admin.disconnect();
   }

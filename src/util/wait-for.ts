@@ -6,7 +6,12 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  */
 export async function waitFor<T>(
   condition: () => Promise<T | undefined | false> | T | undefined | false,
-  { maxWaitMs, intervalMs = 50, description }: { maxWaitMs: number; intervalMs?: number; description: string },
+  {
+    maxWaitMs,
+    intervalMs = 50,
+    description,
+    retryOn = () => true,
+  }: { maxWaitMs: number; intervalMs?: number; description: string; retryOn?: (error: unknown) => boolean },
 ): Promise<T> {
   const deadline = Date.now() + maxWaitMs;
   let lastError: unknown;
@@ -15,6 +20,8 @@ export async function waitFor<T>(
       const value = await condition();
       if (value) return value;
     } catch (error) {
+      // An error that waiting cannot fix is reported at once, not after the deadline.
+      if (!retryOn(error)) throw error;
       lastError = error;
     }
     if (Date.now() >= deadline) {
