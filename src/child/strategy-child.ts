@@ -34,8 +34,10 @@ const strategy = createStrategy(config.strategy, { consumer, topic, workDir: con
 
 /** Next offset per partition, as this process has processed them. */
 const positions: Positions = {};
-/** Where this process resumed on each assigned partition. */
+/** Where this process resumed on each assigned partition (drain bookkeeping; refreshed after a rebalance). */
 let resumeFrom: Positions = {};
+/** Where this process seeked on its last assignment: nothing before it may be processed. */
+let seekedTo: Positions = {};
 let processed = 0;
 let finishing = false;
 let released = false;
@@ -142,9 +144,9 @@ async function work(): Promise<void> {
 
 async function eachMessage({ partition, message }: EachMessagePayload): Promise<void> {
   if (finishing) return;
-  const start = resumeFrom[partition];
+  const start = seekedTo[partition];
   const offset = Number(message.offset);
-  // A message before the resume point means the seek raced the first fetch: a harness bug, never a lesson.
+  // A message before the seek point means the seek raced the first fetch: a harness bug, never a lesson.
   if (positions[partition] === undefined && start !== undefined && offset < start) {
     artifact(`${instance} received ${topic}/${partition}@${offset} before its resume point ${start}`);
   }
@@ -199,9 +201,13 @@ async function main(): Promise<void> {
     if (config.waitForGo && !released) consumer.pause([{ topic }]);
     const plan = joins++ === 0 || startPlan.from === 'kafka' ? startPlan : strategy.readResumePlan();
     resumeFrom = {};
+    seekedTo = {};
     for (const p of partitions) {
       const own = ownPosition(p, plan);
-      if (own !== undefined) consumer.seek({ topic, partition: p, offset: String(own) });
+      if (own !== undefined) {
+        consumer.seek({ topic, partition: p, offset: String(own) });
+        seekedTo[p] = own;
+      }
       resumeFrom[p] = own ?? positions[p] ?? committed[p] ?? config.logStart[p] ?? 0;
     }
     history.append({ kind: 'joined', strategy: instance, incarnation, partitions, resumeFrom, time: Date.now() });
