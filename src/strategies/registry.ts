@@ -12,10 +12,6 @@ const strategies = {
 export type StrategyName = keyof typeof strategies;
 export const strategyNames = Object.keys(strategies) as StrategyName[];
 
-export function isStrategyName(name: string): name is StrategyName {
-  return name in strategies;
-}
-
 export function strategyInfo(name: StrategyName, options: StrategyOptions = {}): StrategyInfo {
   return strategies[name].describe(options);
 }
