@@ -1,5 +1,6 @@
 import type { ScenarioDefinition } from '../src/runner/scenario.ts';
 import autoCommitAsync from './auto-commit-async.ts';
+import brokerRestart from './broker-restart.ts';
 import checkpointLost from './checkpoint-lost.ts';
 import commitBeforeProcess from './commit-before-process.ts';
 import crashMidBatch from './crash-mid-batch.ts';
@@ -24,6 +25,7 @@ export const scenarios: readonly ScenarioDefinition[] = [
   rebalanceHandoff,
   zombieConsumer,
   retentionGap,
+  brokerRestart,
 ];
 
 export function findScenario(name: string): ScenarioDefinition | undefined {

@@ -8,6 +8,10 @@ export const teachingBrokerSettings: Record<string, string> = {
   // Default 6000: the lower bound lets consumers use a 3 s session, so a SIGKILLed member is
   // declared dead after ~3 s instead of 45 s (the client default).
   'group.min.session.timeout.ms': '1000',
+  // Default 9000 / 2000: a broker restarted after a SIGKILL waits until the controller has
+  // fenced its previous incarnation, i.e. one broker session (broker-restart scenario).
+  'broker.session.timeout.ms': '1500',
+  'broker.heartbeat.interval.ms': '500',
   // Single broker: internal topics cannot have 3 replicas.
   'offsets.topic.replication.factor': '1',
   'offsets.topic.num.partitions': '1',

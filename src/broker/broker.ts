@@ -19,6 +19,10 @@ export interface StartedBroker extends AsyncDisposable {
   readonly disposable: boolean;
   /** TLS/SASL for an external cluster (from the environment); undefined for a broker we started. */
   readonly security?: ClientSecurity;
+  /** Kills the broker process hard (SIGKILL), keeping its data; only for a broker the harness started. */
+  crash?(): Promise<void>;
+  /** Starts a crashed broker again on the same data and port; resolves with the time until ready (ms). */
+  restart?(): Promise<number>;
   stop(): Promise<void>;
 }
 

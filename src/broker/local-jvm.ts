@@ -80,6 +80,16 @@ export async function startLocalJvmBroker(options: BrokerStartOptions): Promise<
     await stop();
     throw error;
   }
+  const crash = async () => {
+    watchdog.kill('SIGUSR1');
+    await waitUntilDown(port);
+  };
+  const restart = async () => {
+    const began = Date.now();
+    watchdog.kill('SIGUSR2');
+    await waitUntilReady(brokers, () => exited, options);
+    return Date.now() - began;
+  };
   return {
     kind: 'local',
     brokers,
@@ -87,9 +97,16 @@ export async function startLocalJvmBroker(options: BrokerStartOptions): Promise<
     kafkaVersion: version,
     readyMs: Date.now() - began,
     disposable: true,
+    crash,
+    restart,
     stop,
     [Symbol.asyncDispose]: stop,
   };
+}
+
+/** Until nothing listens on the port any more (the JVM is gone). */
+async function waitUntilDown(port: number): Promise<void> {
+  for (let i = 0; i < 100 && (await isPortInUse(port)); i++) await sleep(50);
 }
 
 /**
@@ -148,12 +165,18 @@ function newClusterId(): string {
 // $1 is java, the rest its arguments. Background jobs of a non-interactive shell ignore
 // SIGINT, so Ctrl-C reaches the harness, which then stops the broker itself. The broker is
 // disposable: it is killed, not shut down, and its data folder goes with it.
+// USR1 kills the JVM and USR2 starts it again on the same data (the broker-restart fault);
+// a signal interrupts \`read\` with a status above 128, which is not the pipe closing.
 const watchdogScript = `
-"$@" &
-jvm=$!
-cleanup() { kill -9 $jvm 2>/dev/null; wait $jvm 2>/dev/null; rm -rf "$KOL_BROKER_DATA_DIR"; exit 0; }
+cmd=("$@")
+start() { "\${cmd[@]}" & jvm=$!; }
+crash() { kill -9 $jvm 2>/dev/null; wait $jvm 2>/dev/null; jvm=; }
+cleanup() { crash; rm -rf "$KOL_BROKER_DATA_DIR"; exit 0; }
+start
 trap cleanup TERM
-while read -r _; do :; done
+trap crash USR1
+trap start USR2
+while :; do read -r _; [ $? -gt 128 ] && continue; break; done
 cleanup
 `;
 

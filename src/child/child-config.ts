@@ -23,6 +23,8 @@ export interface ChildConfig {
    * lets it continue (SIGCONT) once the rest of its group has taken over and finished.
    */
   freeze?: { atProcessed: number };
+  /** Hold at this message, after processing it, until the supervisor says continue (a fault happens meanwhile). */
+  holdAt?: number;
   /** Exit cleanly once every partition is read up to these end offsets (the drain). */
   drainTo?: Positions;
   /** First offset in the log per partition: where "earliest" resumes. */

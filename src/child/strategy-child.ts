@@ -28,7 +28,12 @@ process.on('disconnect', () => process.exit(0));
 
 history.append({ kind: 'started', strategy: instance, incarnation, pid: process.pid, time: Date.now() });
 
-const kafka = createKafka(config.brokers, `kol-${instance}-${incarnation}`, { security: config.securityFromEnv ? securityFromEnv() : {} });
+// A generous retry window (~13 s): a commit sent while the broker restarts is retried until it is back.
+const kafka = createKafka(config.brokers, `kol-${instance}-${incarnation}`, {
+  security: config.securityFromEnv ? securityFromEnv() : {},
+  retries: 10,
+  maxRetryTime: 2000,
+});
 const consumer = kafka.consumer({ groupId: config.groupId, ...consumerSettings(config.sessionTimeoutMs) });
 const strategy = createStrategy(config.strategy, { consumer, topic, workDir: config.workDir, instance, incarnation }, config.options);
 
@@ -51,12 +56,17 @@ process.on('message', (message: SupervisorMessage) => {
   if (message.type === 'continue') thaw?.();
 });
 
-/** Waits, frozen by the supervisor (SIGSTOP), until it is told to continue. */
-async function freeze(): Promise<void> {
-  history.append({ kind: 'frozen', strategy: instance, incarnation, processedInIncarnation: processed, time: Date.now() });
+/** Tells the supervisor it reached its hold (or freeze) point and waits until told to continue. */
+async function hold(): Promise<void> {
   const thawed = new Promise<void>((resolve) => (thaw = resolve));
   tell({ type: 'hold' });
   await thawed;
+}
+
+/** Waits, frozen by the supervisor (SIGSTOP), until it is told to continue. */
+async function freeze(): Promise<void> {
+  history.append({ kind: 'frozen', strategy: instance, incarnation, processedInIncarnation: processed, time: Date.now() });
+  await hold();
 }
 
 function die(point: CrashPointName): never {
@@ -84,7 +94,9 @@ async function finish(): Promise<void> {
   finishing = true;
   if (strategy.save && strategy.saveOrder === 'after-process' && Object.keys(positions).length > 0) await save({ ...positions });
   history.append({ kind: 'drained', strategy: instance, incarnation, time: Date.now() });
-  await consumer.disconnect();
+  // Leaving the group is a courtesy: if the broker is unreachable right now, the group
+  // notices the missing member after its session timeout anyway.
+  await Promise.race([consumer.disconnect().catch(() => {}), sleep(5000)]);
   process.exit(0);
 }
 
@@ -123,6 +135,7 @@ async function handle(partition: number, message: KafkaMessage): Promise<void> {
 
   if (crashesAt('mid-batch', n)) die('mid-batch');
   if (config.freeze?.atProcessed === n) await freeze();
+  if (config.holdAt === n) await hold();
   if (strategy.save && strategy.saveOrder === 'after-process' && n % config.batchSize === 0) await saveAt(n, { ...positions });
   if (n % 25 === 0) tell({ type: 'progress', processed: n });
   if (drained()) setImmediate(() => void finish());

@@ -87,6 +87,17 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
   // Decided before anything is written, so "nothing usable here" comes first and alone.
   const brokerChoice = chooseBrokerKind(options.broker, io.env);
   const brokerKind = await resolveBrokerKind(brokerChoice, io.env);
+  // Restarting the broker needs one the harness runs as a process of its own.
+  if (brokerKind !== 'local') {
+    const needy = plan.filter((p) => p.scenario.needsRestartableBroker);
+    if (!runAll && needy.length > 0) {
+      throw new UserError(`${needy[0]!.scenario.name} kills and restarts the broker: it runs only on the local JVM broker.`, { hint: 'Run it with --broker local.' });
+    }
+    for (const p of needy) {
+      plan.splice(plan.indexOf(p), 1);
+      if (!options.json) io.stderr.write(`skipping ${p.scenario.name}: it restarts the broker, which needs --broker local\n`);
+    }
+  }
   if (brokerChoice === 'auto' && brokerKind === 'container' && !options.json) {
     io.stderr.write('Docker engine found: Kafka runs in a container (--broker local for the JVM broker)\n');
   }

@@ -12,7 +12,12 @@ const { Kafka, logLevel } = kafkajs;
 export function createKafka(
   brokers: string[],
   clientId: string,
-  { connectionTimeout = 3000, retries = 5, security = {} }: { connectionTimeout?: number; retries?: number; security?: ClientSecurity } = {},
+  {
+    connectionTimeout = 3000,
+    retries = 5,
+    maxRetryTime = 1000,
+    security = {},
+  }: { connectionTimeout?: number; retries?: number; maxRetryTime?: number; security?: ClientSecurity } = {},
 ): KafkaClient {
   return new Kafka({
     ...security,
@@ -20,7 +25,7 @@ export function createKafka(
     brokers,
     connectionTimeout,
     logLevel: process.env.KAFKAJS_LOG === 'debug' ? logLevel.DEBUG : logLevel.NOTHING,
-    retry: { retries, initialRetryTime: 100, maxRetryTime: 1000 },
+    retry: { retries, initialRetryTime: 100, maxRetryTime },
   });
 }
 

@@ -92,10 +92,34 @@ export async function runScenario(scenario: ScenarioDefinition, knobs: Knobs, op
   const supervisor = new Supervisor(workDir, runnerHistory, (instance, message: ChildMessage) => {
     if (message.type === 'harness-artifact') artifacts.push(message.message);
     if (message.type === 'joined') gate.joined(instance, message.partitions);
-    if (message.type === 'hold') void zombies.hold(instance);
+    if (message.type === 'hold' && heldAt !== undefined) held.add(instance);
+    else if (message.type === 'hold') void zombies.hold(instance);
+    if (message.type === 'hold' && heldAt !== undefined && held.size === instances.length) void faultWhileHeld();
     progress.set(instance, message.type === 'progress' ? String(message.processed) : message.type === 'joined' ? 'joined' : 'artifact!');
     show();
   });
+  // A fault while the consumers run: every instance holds at the same message, the fault
+  // happens, then they go on (scenario.holdAt / whileHeld).
+  const heldAt = scenario.holdAt?.(knobs);
+  const held = new Set<string>();
+  const liveChildren = new Map<string, RunningChild>();
+  let faultFailed: unknown;
+  const faultWhileHeld = async () => {
+    const release = () => {
+      for (const name of held) liveChildren.get(name)?.send({ type: 'continue' });
+    };
+    try {
+      for (const description of (await scenario.whileHeld?.({ broker: options.broker, release })) ?? []) {
+        faultsDuringRun.push(description);
+        runnerHistory.append({ kind: 'fault', description, time: Date.now() });
+      }
+    } catch (error) {
+      faultFailed = error;
+      supervisor.killAll();
+    } finally {
+      release();
+    }
+  };
   const onAbort = () => supervisor.killAll();
   options.signal?.addEventListener('abort', onAbort);
 
@@ -127,7 +151,7 @@ export async function runScenario(scenario: ScenarioDefinition, knobs: Knobs, op
       logStart,
       drainTo: end,
       securityFromEnv: options.broker.security !== undefined,
-      sessionTimeoutMs: options.broker.disposable ? teachingSessionTimeoutMs : externalSessionTimeoutMs(),
+      sessionTimeoutMs: options.broker.disposable ? (scenario.sessionTimeoutMs ?? teachingSessionTimeoutMs) : externalSessionTimeoutMs(),
     });
     /** Instances whose process ended without draining in the first phase: they are restarted. */
     const toRestart = new Set<string>();
@@ -149,6 +173,7 @@ export async function runScenario(scenario: ScenarioDefinition, knobs: Knobs, op
         for (const { config, child } of children) {
           if (config.waitForGo) gate.track(config.instance, child);
           zombies.track(config.instance, child);
+          liveChildren.set(config.instance, child);
         }
         await awaitAll(children.map((c) => c.child), options, (exit, child) => judge(exit, child, children.find((c) => c.child === child)!.config));
       }
@@ -161,6 +186,7 @@ export async function runScenario(scenario: ScenarioDefinition, knobs: Knobs, op
           ...childConfig(i, 1, produced.logStart),
           ...(i.crash ? { crash: i.crash } : {}),
           ...(i.spec.freeze ? { freeze: i.spec.freeze(knobs) } : {}),
+          ...(heldAt !== undefined ? { holdAt: heldAt } : {}),
           waitForGo: sharedGroup(i),
         })),
       ),
@@ -189,6 +215,7 @@ export async function runScenario(scenario: ScenarioDefinition, knobs: Knobs, op
       const { logStart } = await topicOffsets(admin, topic);
       await phase('restart+drain', () => runPhase(crashed.map((i) => childConfig(i, 2, logStart))));
     }
+    if (faultFailed) throw faultFailed;
     if (artifacts.length > 0) throw new HarnessArtifactError(artifacts.join('; '));
 
     const result = await phase('check', async () => {

@@ -1,5 +1,6 @@
 import type { StrategyReport } from '../checker/check.ts';
 import type { CrashPlan, HistoryEvent } from '../history/events.ts';
+import type { StartedBroker } from '../broker/broker.ts';
 import type { RunResources } from '../kafka/run-resources.ts';
 import type { Lang } from '../report/lang.ts';
 import type { StrategyName } from '../strategies/registry.ts';
@@ -62,6 +63,12 @@ export interface FaultContext {
   resources: RunResources;
 }
 
+export interface HeldContext {
+  broker: StartedBroker;
+  /** Lets every held instance go on. */
+  release(): void;
+}
+
 export interface ScenarioDefinition {
   name: string;
   summary: Text;
@@ -71,6 +78,14 @@ export interface ScenarioDefinition {
   crash?(knobs: Knobs): CrashPlan | null;
   /** Extra checks of the knobs for this scenario: a message saying what is wrong, or undefined. */
   validate?(knobs: Knobs): string | undefined;
+  /** Every instance holds after this message until `whileHeld` is done (a fault while the consumers run). */
+  holdAt?(knobs: Knobs): number;
+  /** The fault while all instances hold; calls `release` when they may go on; returns what it did. */
+  whileHeld?(context: HeldContext): Promise<string[]>;
+  /** The fault kills and restarts the broker: only a local JVM broker started by the harness can do that. */
+  needsRestartableBroker?: boolean;
+  /** Consumer session timeout for this scenario on a broker the harness started (default 3 s). */
+  sessionTimeoutMs?: number;
   /** Group members rejoin on purpose (a member dies, its partitions move): not flagged as unplanned. */
   rebalances?: 'expected';
   /** Run the instances one after another in each phase (when their order is the lesson). */

@@ -66,6 +66,7 @@ describe('the scenario command', () => {
     [['crash-mid-batch', '--lang', 'fr'], /--lang must be en or zh/],
     [['all', '--messages', '5'], /"all" runs every scenario with its own defaults/],
     [['two-services', '--partitions', '2'], /use --partitions 1/],
+    [['broker-restart', '--broker', 'container'], /broker-restart kills and restarts the broker: it runs only on the local JVM broker/],
   ])('bad input %j: one clear line, exit 2', async (args, message) => {
     const run = await cli(args);
     expect(run.code).toBe(2);

@@ -1,0 +1,72 @@
+/**
+ * broker-restart — the broker is killed (SIGKILL) and restarted while the consumers run.
+ *
+ * Setup: N numbered messages on one partition; auto-commit, manual-commit and
+ * file-checkpoint consumers, with a 30 s consumer session (longer than the outage).
+ * Fault: every consumer holds right after processing message h = (crashBatch−1)·batch +
+ * crashAfter; the broker's JVM is killed with SIGKILL; the consumers go on (the rest of the
+ * partition is already fetched, in memory); the broker is started again on the same data
+ * and port.
+ *
+ * Mechanism (predictions):
+ * - the consumers keep processing what they had fetched; the next Kafka commit (manual-commit
+ *   at the end of the batch, auto-commit at the end of the fetched batch) finds no broker,
+ *   fails, and kafkajs retries it (here for up to ~10 s) until the restarted broker answers;
+ * - the group survives: the broker restores it from __consumer_offsets, and the members'
+ *   sessions (30 s) outlast the outage, so nobody is evicted and nothing rebalances;
+ * - committed offsets and messages are in the broker's log, which a SIGKILL of the process
+ *   does not lose (the page cache survives; only losing the machine could).
+ * So nothing is lost or repeated by any strategy: 0/0 everywhere. With the teaching session
+ * of 3 s the members would be evicted during the outage and repeat their unsaved work.
+ */
+import type { StrategyReport } from '../src/checker/check.ts';
+import type { Lang } from '../src/report/lang.ts';
+import { crashMessage, defineScenario, type Knobs } from '../src/runner/scenario.ts';
+import { sleep } from '../src/util/wait-for.ts';
+
+export default defineScenario({
+  name: 'broker-restart',
+  summary: {
+    en: 'the broker is SIGKILLed and restarted while the consumers run: commits fail, are retried, and land',
+    zh: '消费者运行时 broker 被 SIGKILL 并重启：提交失败、重试、最终成功',
+  },
+  defaults: { messages: 1000, partitions: 1, batch: 100, crashAfter: 37, crashBatch: 3 },
+  instances: ['auto-commit', 'manual-commit', 'file-checkpoint'],
+  sessionTimeoutMs: 30_000,
+  needsRestartableBroker: true,
+  holdAt: (k) => crashMessage(k),
+  whileHeld: async ({ broker, release }) => {
+    if (!broker.crash || !broker.restart) throw new Error('broker-restart needs a broker the harness started (--broker local)');
+    await broker.crash();
+    release(); // the consumers go on while the broker is down
+    await sleep(500);
+    const readyMs = await broker.restart();
+    return ['SIGKILL the broker while the consumers run', `broker restarted on the same data, ready after ${(readyMs / 1000).toFixed(1)} s`];
+  },
+  validate: (k) => (k.partitions !== 1 ? 'broker-restart is defined on one partition; use --partitions 1' : undefined),
+  predict: () => ({
+    'auto-commit': { lost: 0, duplicated: 0 },
+    'manual-commit': { lost: 0, duplicated: 0 },
+    'file-checkpoint': { lost: 0, duplicated: 0 },
+  }),
+  lesson,
+});
+
+function lesson(k: Knobs, strategies: StrategyReport[], lang: Lang): string[] {
+  const h = crashMessage(k);
+  const total = (field: 'lost' | 'duplicated') => strategies.reduce((sum, s) => sum + s[field], 0);
+  if (lang === 'zh') {
+    return [
+      `三个消费者都在处理完第 ${h} 条后暂停；broker 的 JVM 被 SIGKILL，消费者继续处理已经取到内存里的消息，随后 broker 在同样的数据上重启。`,
+      `下一次向 Kafka 提交（manual-commit 在这一批末尾，auto-commit 在 fetch 批次末尾）时 broker 不在：提交失败，kafkajs 重试，直到重启后的 broker 应答。file-checkpoint 写本地文件，不受影响。`,
+      `消费者组从 __consumer_offsets 恢复，成员会话（30 秒）比停机时间长，没人被逐出、没有再均衡；消息和已提交的 offset 都在 broker 的日志里，进程被杀不会丢（页缓存还在）。结果：丢失 ${total('lost')}，重复 ${total('duplicated')}。`,
+      `如果会话超时比停机时间短（例如教学用的 3 秒），成员会在停机期间被逐出，重启后各自重复未保存的那部分。`,
+    ];
+  }
+  return [
+    `All three consumers held right after message ${h}; the broker's JVM was SIGKILLed, the consumers went on with the messages they had already fetched, and the broker was started again on the same data.`,
+    `The next Kafka commit (manual-commit at the end of the batch, auto-commit at the end of the fetched batch) found no broker: it failed and kafkajs retried it until the restarted broker answered. file-checkpoint writes a local file and did not notice.`,
+    `The group was restored from __consumer_offsets and the members' sessions (30 s) outlasted the outage: nobody was evicted, nothing rebalanced. Messages and committed offsets are in the broker's log, which a killed process does not lose (the page cache survives). Result: ${total('lost')} lost, ${total('duplicated')} duplicated.`,
+    `Had the session been shorter than the outage (the teaching 3 s, say), the members would have been evicted during it and each would have repeated its unsaved work after rejoining.`,
+  ];
+}
