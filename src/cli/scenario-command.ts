@@ -11,6 +11,7 @@ import type { ScenarioDefinition } from '../runner/scenario.ts';
 import { runScenario } from '../runner/run-scenario.ts';
 import { ExitCode, UserError, errorMessage } from '../util/errors.ts';
 import { resultsDir } from '../util/paths.ts';
+import { timestamp } from '../util/timestamp.ts';
 import { Progress } from '../util/progress.ts';
 import { closest, parseCli, validateKnobs } from './args.ts';
 
@@ -104,7 +105,7 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
 
   const c = colorsFor(io.stdout, io.env);
   const progress = new Progress(io.stderr, { quiet: options.json });
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace('Z', '');
+  const stamp = timestamp();
   const workDirOf = (name: string) => join(resultsDir, name, stamp);
   const brokerDir = workDirOf(runAll ? 'all' : plan[0]!.scenario.name);
   mkdirSync(brokerDir, { recursive: true });

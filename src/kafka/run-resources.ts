@@ -38,10 +38,6 @@ export class RunResources {
     this.topics.add(topic);
   }
 
-  ownsTopic(topic: string): boolean {
-    return this.topics.has(topic);
-  }
-
   /** Deletes records before `offset` (retention experiments), on this run's own topics only. */
   async deleteRecords(topic: string, partitions: Array<{ partition: number; offset: number }>): Promise<void> {
     this.assertOwned(topic, 'delete records of');

@@ -13,6 +13,7 @@ import { checkpointPath } from '../strategies/file-checkpoint.ts';
 import { strategyInfo } from '../strategies/registry.ts';
 import { HarnessArtifactError, UserError } from '../util/errors.ts';
 import { resultsDir as defaultResultsRoot } from '../util/paths.ts';
+import { timestamp } from '../util/timestamp.ts';
 import type { Phase, RunResult, StrategyResult } from './run-result.ts';
 import { instanceSpecs, matchesPrediction, rowName, type InstanceSpec, type Knobs, type ScenarioDefinition } from './scenario.ts';
 import { GroupGate } from './group-gate.ts';
@@ -336,7 +337,4 @@ function unplannedRebalances(events: HistoryEvent[], strategy: string): number {
   return [...joins.values()].reduce((sum, n) => sum + Math.max(0, n - 1), 0);
 }
 
-function timestamp(): string {
-  return new Date().toISOString().replace(/[:.]/g, '-').replace('Z', '');
-}
 

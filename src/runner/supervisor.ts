@@ -78,8 +78,4 @@ export class Supervisor {
   killAll(): void {
     for (const child of this.running) child.kill('SIGKILL');
   }
-
-  get runningCount(): number {
-    return this.running.size;
-  }
 }
