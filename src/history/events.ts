@@ -4,11 +4,14 @@
  * whatever it wrote before a SIGKILL is still there afterwards; the checker reads only
  * these files, never the memory of a dead process.
  */
+import type { SavedVia } from '../strategies/strategy.ts';
+
 export type Guarantee = 'at-most-once' | 'at-least-once' | 'effectively-once';
 
 /** Partition → next offset to read (Kafka's convention: the committed offset is the next message). */
 export type Positions = Record<number, number>;
 
+/** Where a process can be killed: the message points of its life (src/consumer/protocol.ts). */
 export type CrashPointName = 'before-process' | 'mid-batch' | 'during-save' | 'after-save';
 
 /** Kill the process with SIGKILL at this point of its `atProcessed`-th message. */
@@ -30,7 +33,7 @@ export type HistoryEvent =
    */
   | { kind: 'processed'; strategy: string; incarnation: number; partition: number; offset: number; seq: number }
   /** The strategy saved its position (Kafka commit, auto-commit, checkpoint file). */
-  | { kind: 'saved'; strategy: string; incarnation: number; via: 'kafka-commit' | 'auto-commit' | 'checkpoint-file'; positions: Positions; time: number }
+  | { kind: 'saved'; strategy: string; incarnation: number; via: SavedVia; positions: Positions; time: number }
   /** The process is about to kill itself with SIGKILL at a named crash point. */
   | { kind: 'crash'; strategy: string; incarnation: number; point: CrashPointName; processedInIncarnation: number; time: number }
   /** The strategy's own positions were missing or unreadable; it started at the log start or end instead. */

@@ -1,27 +1,12 @@
 import type { StrategyReport } from '../checker/check.ts';
-import type { CrashPlan, HistoryEvent } from '../history/events.ts';
-import type { StartedBroker } from '../broker/broker.ts';
-import type { RunResources } from '../kafka/run-resources.ts';
+import type { Fault } from '../faults/fault.ts';
 import type { Lang } from '../report/lang.ts';
-import type { StrategyName } from '../strategies/registry.ts';
-import type { StrategyOptions, Text } from '../strategies/strategy.ts';
+import type { StrategyChoice, Text } from '../strategies/strategy.ts';
+import type { KnobDeclarations, KnobName, KnobNamer, Knobs } from './knobs.ts';
 
-/** The values a teacher can change from the command line. */
-export interface Knobs {
-  messages: number;
-  partitions: number;
-  /** The strategies' saving unit: they save after every `batch` processed messages. */
-  batch: number;
-  /** The crash comes after this many messages of the crash batch (1..batch). */
-  crashAfter: number;
-  /** Which batch (1-based) the crash happens in. */
-  crashBatch: number;
-}
+export { crashMessage, type Knobs } from './knobs.ts';
 
-/** The message number the crash knobs point at: crashAfter messages into batch crashBatch. */
-export const crashMessage = (k: Knobs) => (k.crashBatch - 1) * k.batch + k.crashAfter;
-
-/** What the mechanism predicts for one instance: an exact count, or a range when timing decides. */
+/** What the mechanism predicts for one row: an exact count, or a range when timing decides. */
 export type Prediction = number | { min: number; max: number };
 
 export interface StrategyPrediction {
@@ -31,79 +16,63 @@ export interface StrategyPrediction {
   lostByRetention?: Prediction;
 }
 
-/** One consumer instance in a scenario: a strategy, possibly a variant of it, in its own group. */
-export interface InstanceSpec {
+/** One consumer instance in a scenario: a strategy (with its options), in its own group unless `group` says otherwise. */
+export type InstanceSpec = StrategyChoice & {
   /** Unique in the scenario; the table's row name. */
   name: string;
-  strategy: StrategyName;
-  options?: StrategyOptions;
   /**
    * Instances with the same group share one consumer group (they split its partitions) and
    * are counted together as one row named by the group.
    */
   group?: string;
-  /** Overrides the scenario's crash for this instance; null: this instance never crashes. */
-  crash?: (knobs: Knobs) => CrashPlan | null;
-  /**
-   * Freeze this instance (SIGSTOP) at a message, before its batch save, until the rest of its
-   * group has taken over its partitions and finished; then let it continue (SIGCONT): a zombie.
-   */
-  freeze?: (knobs: Knobs) => { atProcessed: number };
-}
+};
 
-export interface FaultContext {
-  workDir: string;
-  topic: string;
-  knobs: Knobs;
-  /** Path of an instance's checkpoint file. */
-  checkpointPath(instance: string): string;
-  /** Everything recorded so far (the crash phase's history). */
-  history(): HistoryEvent[];
-  /** Guarded destructive operations: only on this run's own topic. */
-  resources: RunResources;
-}
-
-export interface HeldContext {
-  broker: StartedBroker;
-  /** Lets every held instance go on. */
-  release(): void;
-}
-
-export interface ScenarioDefinition {
+/** A scenario as its file writes it. */
+export interface ScenarioSpec<N extends KnobName = never> {
   name: string;
   summary: Text;
-  defaults: Knobs;
-  instances: Array<StrategyName | InstanceSpec>;
-  /** Where each instance's first process is killed; null or absent: nobody crashes. */
-  crash?(knobs: Knobs): CrashPlan | null;
-  /** Extra checks of the knobs for this scenario: a message saying what is wrong, or undefined. */
-  validate?(knobs: Knobs): string | undefined;
-  /** Every instance holds after this message until `whileHeld` is done (a fault while the consumers run). */
-  holdAt?(knobs: Knobs): number;
-  /** The fault while all instances hold; calls `release` when they may go on; returns what it did. */
-  whileHeld?(context: HeldContext): Promise<string[]>;
-  /** The fault kills and restarts the broker: only a local JVM broker started by the harness can do that. */
-  needsRestartableBroker?: boolean;
+  /** The knobs this scenario uses, with its defaults (messages, partitions and batch always). */
+  knobs: KnobDeclarations<N>;
+  instances: Array<StrategyChoice['strategy'] | InstanceSpec>;
+  /** What goes wrong, as values (see src/faults/). */
+  faults(knobs: Knobs<N>): Fault[];
+  /** Checks of the knobs against each other: a message naming them through `flag`, or undefined. */
+  validate?(knobs: Knobs<N>, flag: KnobNamer): string | undefined;
   /** Consumer session timeout for this scenario on a broker the harness started (default 3 s). */
   sessionTimeoutMs?: number;
   /** Group members rejoin on purpose (a member dies, its partitions move): not flagged as unplanned. */
   rebalances?: 'expected';
   /** Run the instances one after another in each phase (when their order is the lesson). */
   sequential?: boolean;
-  /** A fault injected after the crashes and before the restarts; returns what it did, for the report. */
-  beforeRestart?(context: FaultContext): Promise<string[]>;
-  /** The counts the mechanism predicts, per instance name (see the scenario file for why). */
-  predict(knobs: Knobs): Record<string, StrategyPrediction>;
-  /** The lesson under the table: explains each instance's numbers by mechanism. */
-  lesson(knobs: Knobs, strategies: StrategyReport[], lang: Lang): string[];
+  /** The counts the mechanism predicts, per row (see the scenario file for why). */
+  predict(knobs: Knobs<N>): Record<string, StrategyPrediction>;
+  /** The lesson under the table: explains each row's numbers by mechanism. */
+  lesson(knobs: Knobs<N>, strategies: StrategyReport[], lang: Lang): string[];
 }
 
-export function defineScenario(definition: ScenarioDefinition): ScenarioDefinition {
-  return definition;
+/** A scenario as the runner and the command line use it. */
+export interface ScenarioDefinition<N extends KnobName = never> extends ScenarioSpec<N> {
+  /** The declared knobs' defaults. */
+  readonly defaults: Knobs<N>;
+  /** Some fault kills and restarts the broker: only a local JVM broker started by the harness can do that. */
+  readonly needsRestartableBroker: boolean;
 }
 
-export function instanceSpecs(scenario: ScenarioDefinition): InstanceSpec[] {
-  return scenario.instances.map((i) => (typeof i === 'string' ? { name: i, strategy: i } : i));
+/** Any scenario of the catalogue (their knob sets differ). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyScenario = ScenarioDefinition<any>;
+
+export function defineScenario<const N extends KnobName = never>(spec: ScenarioSpec<N>): ScenarioDefinition<N> {
+  const defaults = Object.fromEntries(Object.entries(spec.knobs).map(([name, d]) => [name, (d as { default: number }).default])) as Knobs<N>;
+  return {
+    ...spec,
+    defaults,
+    needsRestartableBroker: spec.faults(defaults).some((f) => f.requires?.restartableBroker === true),
+  };
+}
+
+export function instanceSpecs(scenario: Pick<AnyScenario, 'instances'>): InstanceSpec[] {
+  return scenario.instances.map((i) => (typeof i === 'string' ? ({ name: i, strategy: i } as InstanceSpec) : i));
 }
 
 /** The table's rows: an instance, or the group several instances share. */

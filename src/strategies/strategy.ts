@@ -1,68 +1,146 @@
-import type { Consumer } from 'kafkajs';
 import type { Guarantee, Positions } from '../history/events.ts';
+import type { ConsumerPort, Delivery } from '../consumer/port.ts';
+import type { Kafka } from 'kafkajs';
 
 export type Text = { en: string; zh: string };
 
-/**
- * Knobs that turn a strategy into a variant isolating one decision (issue: catalogue).
- * Each applies to one strategy; the others ignore it.
+/*
+ * Options per strategy: each variant isolates one decision. A discriminated union, so an
+ * option of another strategy (`{ write: 'atomic' }` on manual-commit) does not compile.
  */
-export interface StrategyOptions {
-  /** manual-commit: commit after processing a batch (default) or before processing it. */
-  commitOrder?: 'after-process' | 'before-process';
-  /** manual-commit: commit offset+1 (the next message, correct) or the processed offset (off by one). */
-  commitOffset?: 'next' | 'processed';
-  /** auto-commit: await the work in eachMessage (default) or hand it off to a queue and return. */
+export interface AutoCommitOptions {
+  /** Await the work in eachMessage (default) or hand it off to a queue and return at once. */
   processing?: 'awaited' | 'handed-off';
-  /** file-checkpoint: write the file in place (default) or atomically (temp file, fsync, rename, fsync dir). */
+}
+export interface ManualCommitOptions {
+  /** Commit after processing a batch (default) or commit the batch's end before processing it. */
+  commitOrder?: 'after-process' | 'before-process';
+  /** Commit offset+1, the next message (correct), or the processed offset (off by one, claim C3). */
+  commitOffset?: 'next' | 'processed';
+}
+export interface FileCheckpointOptions {
+  /** Write the file in place (default) or atomically (temp file, fsync, rename, fsync dir). */
   write?: 'in-place' | 'atomic';
-  /** file-checkpoint: where to start on a restart when the file is missing or unreadable. */
+  /** Where to start on a restart when the file is missing or unreadable. */
   fallback?: 'earliest' | 'latest';
-  /** file-checkpoint: file name in the run folder, to make two instances share one file by mistake. */
+  /** File name in the run folder, to make two instances share one file by mistake. */
   checkpointFile?: string;
 }
 
+export interface StrategyOptionsByName {
+  'auto-commit': AutoCommitOptions;
+  'manual-commit': ManualCommitOptions;
+  'file-checkpoint': FileCheckpointOptions;
+}
+export type StrategyName = keyof StrategyOptionsByName;
+
+/** A strategy and its options, as a scenario names it. */
+export type StrategyChoice = { [K in StrategyName]: { strategy: K; options?: StrategyOptionsByName[K] } }[StrategyName];
+
 /** What the runner and the report know about a strategy, without running it. */
 export interface StrategyInfo {
-  /** The base strategy: auto-commit, manual-commit, file-checkpoint. */
-  name: string;
+  /** The base strategy. */
+  name: StrategyName;
   claims: Guarantee;
-  /** One line: how it saves its position. */
+  /** One line: how it saves its position and its results. */
   summary: Text;
 }
 
-export interface StrategyRuntime {
-  consumer: Consumer;
-  topic: string;
-  /** The run's folder: checkpoint files live here. */
+/** Where an instance's files live and what it reads; the same on both sides of the process boundary. */
+export interface StrategyPlace {
   workDir: string;
   instance: string;
+  /** The table row (the group) the instance belongs to: instances of one row may share a store. */
+  row: string;
+  topic: string;
+  /** The run's output topic for this row, for strategies that write their results to Kafka. */
+  outputTopic?: string;
+}
+
+export interface StrategyRuntime extends StrategyPlace {
+  /** The consumer the loop runs: strategies that keep their position in Kafka commit through it. */
+  consumer: ConsumerPort;
+  /** A kafkajs client for anything else the strategy needs (a transactional producer). */
+  kafka: Kafka;
+  groupId: string;
   incarnation: number;
 }
 
-/** Where a process resumes, decided before it joins the group. */
+/** Where a process resumes, decided before it joins the group (and again on later assignments). */
 export type ResumePlan =
   /** Kafka's committed offsets decide (earliest when the group has none). */
   | { from: 'kafka' }
+  /** The strategy's own store holds positions (a partition it does not know starts at the log start). */
   | { from: 'checkpoint'; positions: Positions }
   /** The strategy's own positions are missing or unreadable: start at the log start or end. */
   | { from: 'fallback'; reason: 'missing' | 'unreadable'; detail?: string; policy: 'earliest' | 'latest' };
 
-/** A strategy as it runs inside its own child process. */
-export interface Strategy extends StrategyInfo {
+export type SavedVia = 'kafka-commit' | 'auto-commit' | 'checkpoint-file' | 'database' | 'transaction' | 'snapshot';
+
+/** A strategy as it runs inside its own child process, driven by the consumer loop. */
+export interface Strategy {
   /** kafkajs' auto-commit: off, or on with an explicit interval. */
   autoCommit: false | { intervalMs: number };
   /** handed-off: eachMessage queues the work and returns before it is done. */
   processing: 'awaited' | 'handed-off';
-  /** after-process: save the processed position after each batch; before-process: save the batch's end before processing it. */
+  /** after-process: save the processed positions after each batch; before-process: save the batch's end before processing it. */
   saveOrder: 'after-process' | 'before-process';
-  /** How the saved position is kept, for the history. */
-  savedVia: 'kafka-commit' | 'auto-commit' | 'checkpoint-file';
-  readResumePlan(): ResumePlan;
+  /** How a save is recorded in the history (Kafka commits are recorded from the client's own commit event). */
+  savedVia: SavedVia;
+  /** Prepares what the strategy needs (open a database, start a producer) before the consumer joins. */
+  open?(): Promise<void>;
+  /** Where to resume. Synchronous: it is read again on every assignment, before the first fetch. */
+  resumePlan(): ResumePlan;
   /**
-   * Saves the positions (next offsets); absent when kafkajs saves by itself.
-   * `crashDuringSave`, when given, is called in the middle of the save (crash point
-   * during-save) and never returns: a file write is then torn halfway.
+   * The effect of one message, after the loop recorded its delivery in the history. Absent:
+   * the delivery record itself is the effect (the history file is the sink).
+   */
+  apply?(delivery: Delivery): void | Promise<void>;
+  /**
+   * Saves the positions (next offsets, per partition); absent when the client saves by
+   * itself. `crashDuringSave`, when given, is called in the middle of the save and never
+   * returns: what it leaves behind is what a SIGKILL at that moment leaves.
    */
   save?(positions: Positions, crashDuringSave?: () => never): Promise<void>;
+  /** Releases what open() took, after a clean drain. */
+  close?(): Promise<void>;
+}
+
+/** What a crash leaves of one message in an effect store: one row per effect, repeats included. */
+export interface Effect {
+  partition: number;
+  offset: number;
+  seq: number;
+}
+
+/**
+ * What the runner reads back from a strategy's effect store after the run, from the store
+ * itself (database file, output topic), never from the process that was killed.
+ */
+export interface EffectsReadBack {
+  effects: Effect[];
+  /** Where they were read from, for the report. */
+  source: string;
+  /** Derived state the strategy keeps (e.g. count and sum per key), checked against what was produced. */
+  state?: { description: string; matches: boolean; detail: string };
+}
+
+/** What the runner needs to read a row's effects back. */
+export interface EffectReadContext extends StrategyPlace {
+  kafka: Kafka;
+  /** Every message produced (partition, offset, seq), to compute expected state. */
+  produced: readonly Effect[];
+}
+
+/** One strategy: its description, its life in the child process, and where its effects are kept. */
+export interface StrategyModule<O> {
+  describe(options: O): StrategyInfo;
+  create(runtime: StrategyRuntime, options: O): Strategy;
+  /** The row writes its results to an output topic the runner creates. */
+  needsOutputTopic?: boolean;
+  /**
+   * Reads the row's effects back from where the strategy durably recorded them. Absent: the
+   * history's processed events are the effects (deliveries and effects are the same thing).
+   */
+  readEffects?(context: EffectReadContext, options: O): Promise<EffectsReadBack>;
 }

@@ -1,0 +1,43 @@
+import type { Positions } from '../history/events.ts';
+
+/** One message as the consumer loop sees it. */
+export interface Delivery {
+  partition: number;
+  offset: number;
+  /** The message's number as the producer wrote it (decoded from the value). */
+  seq: number;
+}
+
+/** What the Kafka client calls back into the consumer loop. */
+export interface ConsumerHandlers {
+  /**
+   * The group gave this member these partitions. Called synchronously before the first fetch
+   * of the new assignment, so a seek made inside it is in place before any message arrives.
+   */
+  onAssigned(partitions: number[]): void;
+  /** One fetched message; the client treats it as done when the returned promise resolves. */
+  onMessage(delivery: Delivery): Promise<void>;
+  /** The client committed these positions to Kafka (manual or automatic). */
+  onCommitted(positions: Positions): void;
+  /** The client gave up (it will not restart by itself). */
+  onFatal(error: Error): void;
+}
+
+/**
+ * The Kafka consumer as the loop needs it: small enough to fake in a unit test, and the seam
+ * where a second client can stand in for kafkajs.
+ */
+export interface ConsumerPort {
+  /** Joins the group on the topic and runs until disconnect; the returned promise resolves once running. */
+  run(handlers: ConsumerHandlers, settings: { autoCommit: false | { intervalMs: number } }): Promise<void>;
+  /** Queues a seek on an assigned partition; applied at the next fetch. */
+  seek(partition: number, offset: number): void;
+  pause(): void;
+  resume(): void;
+  commit(positions: Positions): Promise<void>;
+  /** The group's committed offsets (partitions without one are absent). */
+  committedOffsets(): Promise<Positions>;
+  /** The topic's end offsets. */
+  endOffsets(): Promise<Positions>;
+  disconnect(): Promise<void>;
+}

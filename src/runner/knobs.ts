@@ -1,0 +1,79 @@
+import type { Text } from '../strategies/strategy.ts';
+
+/**
+ * The knobs a teacher can turn from the command line. Each scenario declares the ones it
+ * uses (with its own default and, where it differs, its own meaning); flags, validation,
+ * `--help` and the lesson follow from those declarations. A flag the scenario does not use
+ * is refused.
+ */
+export interface KnobInfo {
+  /** The command-line flag, without the dashes. */
+  flag: string;
+  min: number;
+  max: number;
+  meaning: Text;
+}
+
+export const knobCatalogue = {
+  messages: {
+    flag: 'messages',
+    min: 1,
+    max: 1_000_000,
+    meaning: { en: 'messages to produce', zh: '写入的消息条数' },
+  },
+  partitions: {
+    flag: 'partitions',
+    min: 1,
+    max: 64,
+    meaning: { en: 'partitions of the topic', zh: 'topic 的分区数' },
+  },
+  batch: {
+    flag: 'batch',
+    min: 1,
+    max: 1_000_000,
+    meaning: { en: 'the strategies save their position after every B processed messages', zh: '每处理 B 条消息保存一次位置' },
+  },
+  crashAfter: {
+    flag: 'crash-after',
+    min: 1,
+    max: 1_000_000,
+    meaning: { en: 'the crash comes K messages into the crash batch (1..B)', zh: '在崩溃所在批次的第 K 条消息之后崩溃（1..B）' },
+  },
+  crashBatch: {
+    flag: 'crash-batch',
+    min: 1,
+    max: 1_000_000,
+    meaning: { en: 'the crash happens in batch number C', zh: '崩溃发生在第 C 批' },
+  },
+} as const satisfies Record<string, KnobInfo>;
+
+export type KnobName = keyof typeof knobCatalogue;
+/** Every scenario uses these: the topic and the strategies' saving unit. */
+export type BaseKnob = 'messages' | 'partitions' | 'batch';
+
+/** The knob values a scenario runs with: only the knobs it declares. */
+export type Knobs<N extends KnobName = KnobName> = { [K in BaseKnob | N]: number };
+
+/** A scenario's declaration of one knob: its default here, and its meaning if it is not the usual one. */
+export interface KnobDeclaration {
+  default: number;
+  meaning?: Text;
+}
+
+export type KnobDeclarations<N extends KnobName> = { [K in BaseKnob | N]: KnobDeclaration };
+
+export const flagOf = (name: KnobName) => `--${knobCatalogue[name].flag}`;
+
+/** The message number the crash knobs point at: crashAfter messages into batch crashBatch. */
+export const crashMessage = (k: Knobs<'crashAfter' | 'crashBatch'>) => (k.crashBatch - 1) * k.batch + k.crashAfter;
+
+/**
+ * Names a knob in an error message the way the user set it: `--crash-after 50`, or, when
+ * the user did not give it, `--crash-after (default 100)` — so no message names a flag the
+ * user never typed as if they had.
+ */
+export type KnobNamer = (name: KnobName) => string;
+
+export function knobNamer(values: Partial<Record<KnobName, number>>, given: ReadonlySet<KnobName>): KnobNamer {
+  return (name) => (given.has(name) ? `${flagOf(name)} ${values[name]}` : `${flagOf(name)} (default ${values[name]})`);
+}
