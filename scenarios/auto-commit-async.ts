@@ -22,6 +22,7 @@
  */
 import type { StrategyReport } from '../src/checker/check.ts';
 import type { Lang } from '../src/report/lang.ts';
+import { killAt } from '../src/faults/kill-at.ts';
 import { crashMessage, defineScenario, type Knobs } from '../src/runner/scenario.ts';
 import { autoCommitIntervalMs } from '../src/strategies/auto-commit.ts';
 
@@ -31,12 +32,12 @@ export default defineScenario({
     en: 'auto-commit with the work handed off to a queue: offsets are committed before the work is done, a crash loses it',
     zh: '自动提交 + 把工作异步交给队列：offset 在工作完成前就被提交，崩溃会丢失这些工作',
   },
-  defaults: { messages: 1000, partitions: 1, batch: 100, crashAfter: 37, crashBatch: 3 },
+  knobs: { messages: { default: 1000 }, partitions: { default: 1 }, batch: { default: 100 }, crashAfter: { default: 37 }, crashBatch: { default: 3 } },
   instances: [
     { name: 'awaited', strategy: 'auto-commit' },
     { name: 'handed-off', strategy: 'auto-commit', options: { processing: 'handed-off' } },
   ],
-  crash: (k) => ({ point: 'mid-batch', atProcessed: crashMessage(k) }),
+  faults: (k) => [killAt({ point: 'mid-batch', atProcessed: crashMessage(k) })],
   predict: (k) => ({
     awaited: k.partitions === 1 && k.messages <= 10_000 ? { lost: 0, duplicated: crashMessage(k) } : { lost: 0, duplicated: { min: 1, max: crashMessage(k) } },
     'handed-off': { lost: { min: 1, max: k.messages - crashMessage(k) }, duplicated: 0 },

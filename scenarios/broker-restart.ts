@@ -22,7 +22,7 @@
 import type { StrategyReport } from '../src/checker/check.ts';
 import type { Lang } from '../src/report/lang.ts';
 import { crashMessage, defineScenario, type Knobs } from '../src/runner/scenario.ts';
-import { sleep } from '../src/util/wait-for.ts';
+import { brokerOutage } from '../src/faults/broker-outage.ts';
 
 export default defineScenario({
   name: 'broker-restart',
@@ -30,19 +30,10 @@ export default defineScenario({
     en: 'the broker is SIGKILLed and restarted while the consumers run: commits fail, are retried, and land',
     zh: '消费者运行时 broker 被 SIGKILL 并重启：提交失败、重试、最终成功',
   },
-  defaults: { messages: 1000, partitions: 1, batch: 100, crashAfter: 37, crashBatch: 3 },
+  knobs: { messages: { default: 1000 }, partitions: { default: 1 }, batch: { default: 100 }, crashAfter: { default: 37 }, crashBatch: { default: 3 } },
   instances: ['auto-commit', 'manual-commit', 'file-checkpoint'],
   sessionTimeoutMs: 30_000,
-  needsRestartableBroker: true,
-  holdAt: (k) => crashMessage(k),
-  whileHeld: async ({ broker, release }) => {
-    if (!broker.crash || !broker.restart) throw new Error('broker-restart needs a broker the harness started (--broker local)');
-    await broker.crash();
-    release(); // the consumers go on while the broker is down
-    await sleep(500);
-    const readyMs = await broker.restart();
-    return ['SIGKILL the broker while the consumers run', `broker restarted on the same data, ready after ${(readyMs / 1000).toFixed(1)} s`];
-  },
+  faults: (k) => [brokerOutage({ atProcessed: crashMessage(k) })],
   validate: (k) => (k.partitions !== 1 ? 'broker-restart is defined on one partition; use --partitions 1' : undefined),
   predict: () => ({
     'auto-commit': { lost: 0, duplicated: 0 },

@@ -19,6 +19,8 @@ import { rmSync, existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { StrategyReport } from '../src/checker/check.ts';
 import type { Lang } from '../src/report/lang.ts';
+import { killAt } from '../src/faults/kill-at.ts';
+import { loseCheckpoint } from '../src/faults/world-changes.ts';
 import { crashMessage, defineScenario, type Knobs } from '../src/runner/scenario.ts';
 
 const fileInstances = ['file-checkpoint+earliest', 'file-checkpoint+latest'];
@@ -29,24 +31,13 @@ export default defineScenario({
     en: 'the checkpoint file is gone after a restart (new container or disk): Kafka commits survive, the file does not',
     zh: '重启后 checkpoint 文件不见了（新容器或新磁盘）：Kafka 的提交还在，文件没了',
   },
-  defaults: { messages: 1000, partitions: 1, batch: 100, crashAfter: 37, crashBatch: 3 },
+  knobs: { messages: { default: 1000 }, partitions: { default: 1 }, batch: { default: 100 }, crashAfter: { default: 37 }, crashBatch: { default: 3 } },
   instances: [
     { name: 'manual-commit', strategy: 'manual-commit' },
     { name: 'file-checkpoint+earliest', strategy: 'file-checkpoint', options: { fallback: 'earliest' } },
     { name: 'file-checkpoint+latest', strategy: 'file-checkpoint', options: { fallback: 'latest' } },
   ],
-  crash: (k) => ({ point: 'mid-batch', atProcessed: crashMessage(k) }),
-  beforeRestart: async (context) => {
-    const done: string[] = [];
-    for (const instance of fileInstances) {
-      const path = context.checkpointPath(instance);
-      if (existsSync(path)) {
-        rmSync(path);
-        done.push(`deleted ${basename(path)} (as on a new container or disk)`);
-      }
-    }
-    return done;
-  },
+  faults: (k) => [killAt({ point: 'mid-batch', atProcessed: crashMessage(k) }), loseCheckpoint({ instances: fileInstances })],
   predict: (k) => ({
     'manual-commit': { lost: 0, duplicated: k.crashAfter },
     'file-checkpoint+earliest': { lost: 0, duplicated: crashMessage(k) },

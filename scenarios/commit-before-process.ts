@@ -19,6 +19,7 @@
  */
 import type { StrategyReport } from '../src/checker/check.ts';
 import type { Lang } from '../src/report/lang.ts';
+import { killAt } from '../src/faults/kill-at.ts';
 import { crashMessage, defineScenario, type Knobs } from '../src/runner/scenario.ts';
 
 export default defineScenario({
@@ -27,12 +28,12 @@ export default defineScenario({
     en: 'commit before processing vs after: SIGKILL between the commit and the work loses messages (at-most-once)',
     zh: '先提交再处理 vs 先处理再提交：在提交之后、处理之前被 SIGKILL 会丢消息（至多一次）',
   },
-  defaults: { messages: 1000, partitions: 1, batch: 100, crashAfter: 37, crashBatch: 3 },
+  knobs: { messages: { default: 1000 }, partitions: { default: 1 }, batch: { default: 100 }, crashAfter: { default: 37 }, crashBatch: { default: 3 } },
   instances: [
     { name: 'commit-after-process', strategy: 'manual-commit' },
     { name: 'commit-before-process', strategy: 'manual-commit', options: { commitOrder: 'before-process' } },
   ],
-  crash: (k) => ({ point: 'before-process', atProcessed: crashMessage(k) }),
+  faults: (k) => [killAt({ point: 'before-process', atProcessed: crashMessage(k) })],
   predict: (k) => ({
     'commit-after-process': { lost: 0, duplicated: k.crashAfter - 1 },
     'commit-before-process':

@@ -24,6 +24,7 @@
  */
 import type { StrategyReport } from '../src/checker/check.ts';
 import type { Lang } from '../src/report/lang.ts';
+import { killAt } from '../src/faults/kill-at.ts';
 import { crashMessage, defineScenario, type Knobs, type Prediction } from '../src/runner/scenario.ts';
 import { autoCommitIntervalMs } from '../src/strategies/auto-commit.ts';
 
@@ -46,9 +47,9 @@ export default defineScenario({
     en: 'SIGKILL each consumer in the middle of a batch, before it saves offsets; restart; count lost and duplicated',
     zh: '在一批消息处理到一半、尚未保存 offset 时用 SIGKILL 杀掉每个消费者，重启后统计丢失与重复',
   },
-  defaults: { messages: 1000, partitions: 1, batch: 100, crashAfter: 37, crashBatch: 3 },
+  knobs: { messages: { default: 1000 }, partitions: { default: 1 }, batch: { default: 100 }, crashAfter: { default: 37 }, crashBatch: { default: 3 } },
   instances: ['auto-commit', 'manual-commit', 'file-checkpoint'],
-  crash: (k) => ({ point: 'mid-batch', atProcessed: crashAt(k) }),
+  faults: (k) => [killAt({ point: 'mid-batch', atProcessed: crashAt(k) })],
   predict: (k) => ({
     'manual-commit': { lost: 0, duplicated: k.crashAfter },
     'file-checkpoint': { lost: 0, duplicated: k.crashAfter },

@@ -1,4 +1,4 @@
-import type { ScenarioDefinition } from '../src/runner/scenario.ts';
+import type { AnyScenario } from '../src/runner/scenario.ts';
 import autoCommitAsync from './auto-commit-async.ts';
 import brokerRestart from './broker-restart.ts';
 import checkpointLost from './checkpoint-lost.ts';
@@ -13,7 +13,7 @@ import twoServices from './two-services.ts';
 import zombieConsumer from './zombie-consumer.ts';
 
 /** The catalogue: one file per scenario, listed in teaching order. */
-export const scenarios: readonly ScenarioDefinition[] = [
+export const scenarios: readonly AnyScenario[] = [
   crashMidBatch,
   commitBeforeProcess,
   autoCommitAsync,
@@ -28,6 +28,6 @@ export const scenarios: readonly ScenarioDefinition[] = [
   brokerRestart,
 ];
 
-export function findScenario(name: string): ScenarioDefinition | undefined {
+export function findScenario(name: string): AnyScenario | undefined {
   return scenarios.find((s) => s.name === name);
 }

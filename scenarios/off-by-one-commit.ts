@@ -15,6 +15,7 @@
  */
 import type { StrategyReport } from '../src/checker/check.ts';
 import type { Lang } from '../src/report/lang.ts';
+import { killAt } from '../src/faults/kill-at.ts';
 import { crashMessage, defineScenario, type Knobs } from '../src/runner/scenario.ts';
 
 export default defineScenario({
@@ -23,12 +24,12 @@ export default defineScenario({
     en: 'committing the processed offset instead of offset+1: one extra duplicate per partition per restart (C3)',
     zh: '提交已处理的 offset 而不是 offset+1：每个分区每次重启多重复一条（C3）',
   },
-  defaults: { messages: 1000, partitions: 1, batch: 100, crashAfter: 37, crashBatch: 3 },
+  knobs: { messages: { default: 1000 }, partitions: { default: 1 }, batch: { default: 100 }, crashAfter: { default: 37 }, crashBatch: { default: 3 } },
   instances: [
     { name: 'commit offset+1', strategy: 'manual-commit' },
     { name: 'commit offset', strategy: 'manual-commit', options: { commitOffset: 'processed' } },
   ],
-  crash: (k) => ({ point: 'mid-batch', atProcessed: crashMessage(k) }),
+  faults: (k) => [killAt({ point: 'mid-batch', atProcessed: crashMessage(k) })],
   predict: (k) => ({
     'commit offset+1': { lost: 0, duplicated: k.crashAfter },
     'commit offset': { lost: 0, duplicated: k.partitions === 1 ? k.crashAfter + 1 : { min: k.crashAfter + 1, max: k.crashAfter + k.partitions } },

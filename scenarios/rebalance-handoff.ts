@@ -24,13 +24,13 @@
  */
 import type { StrategyReport } from '../src/checker/check.ts';
 import type { Lang } from '../src/report/lang.ts';
+import { killAt } from '../src/faults/kill-at.ts';
 import { crashMessage, defineScenario, type InstanceSpec, type Knobs } from '../src/runner/scenario.ts';
-import type { StrategyName } from '../src/strategies/registry.ts';
 
-const bases: StrategyName[] = ['auto-commit', 'manual-commit', 'file-checkpoint'];
-const pair = (strategy: StrategyName): InstanceSpec[] => [
-  { name: `${strategy}#1`, strategy, group: strategy, crash: (k) => ({ point: 'mid-batch', atProcessed: crashMessage(k) }) },
-  { name: `${strategy}#2`, strategy, group: strategy, crash: () => null },
+const bases = ['auto-commit', 'manual-commit', 'file-checkpoint'] as const;
+const pair = (strategy: (typeof bases)[number]): InstanceSpec[] => [
+  { name: `${strategy}#1`, strategy, group: strategy },
+  { name: `${strategy}#2`, strategy, group: strategy },
 ];
 const savedAt = (k: Knobs) => Math.floor(crashMessage(k) / k.batch) * k.batch;
 const perPartition = (k: Knobs) => k.messages / k.partitions;
@@ -41,8 +41,9 @@ export default defineScenario({
     en: 'two instances per group, one dies: Kafka commits follow the partition to the survivor, per-instance checkpoint files do not',
     zh: '每组两个实例，其中一个崩溃：Kafka 的提交随分区转给存活者，每个实例自己的 checkpoint 文件不会',
   },
-  defaults: { messages: 1000, partitions: 4, batch: 100, crashAfter: 37, crashBatch: 3 },
+  knobs: { messages: { default: 1000 }, partitions: { default: 4 }, batch: { default: 100 }, crashAfter: { default: 37 }, crashBatch: { default: 3 } },
   instances: bases.flatMap(pair),
+  faults: (k) => [killAt({ point: 'mid-batch', atProcessed: crashMessage(k), instances: bases.map((b) => `${b}#1`) })],
   rebalances: 'expected',
   validate: (k) =>
     k.partitions < 2 || k.partitions % 2 !== 0

@@ -16,6 +16,8 @@
  */
 import type { StrategyReport } from '../src/checker/check.ts';
 import type { Lang } from '../src/report/lang.ts';
+import { killAt } from '../src/faults/kill-at.ts';
+import { deleteRecordsBefore } from '../src/faults/world-changes.ts';
 import { crashMessage, defineScenario, type Knobs } from '../src/runner/scenario.ts';
 
 const deleteBefore = (k: Knobs) => (k.crashBatch + 2) * k.batch;
@@ -26,20 +28,15 @@ export default defineScenario({
     en: 'retention deletes messages the consumer has not read yet: the saved offset is out of range, the reset policy decides',
     zh: '保留策略删除了消费者还没读的消息：保存的 offset 越界，由重置策略决定从哪里开始',
   },
-  defaults: { messages: 1000, partitions: 1, batch: 100, crashAfter: 37, crashBatch: 3 },
+  knobs: { messages: { default: 1000 }, partitions: { default: 1 }, batch: { default: 100 }, crashAfter: { default: 37 }, crashBatch: { default: 3 } },
   instances: ['auto-commit', 'manual-commit', 'file-checkpoint'],
-  crash: (k) => ({ point: 'mid-batch', atProcessed: crashMessage(k) }),
+  faults: (k) => [killAt({ point: 'mid-batch', atProcessed: crashMessage(k) }), deleteRecordsBefore({ partition: 0, offset: deleteBefore(k) })],
   validate: (k) =>
     k.partitions !== 1
       ? 'retention-gap is defined on one partition; use --partitions 1'
       : deleteBefore(k) >= k.messages
         ? `records before message ${deleteBefore(k)} are deleted: raise --messages above ${deleteBefore(k)}`
         : undefined,
-  beforeRestart: async (context) => {
-    const offset = deleteBefore(context.knobs);
-    await context.resources.deleteRecords(context.topic, [{ partition: 0, offset }]);
-    return [`deleted the records before offset ${offset} (deleteRecords, as retention would)`];
-  },
   predict: (k) => {
     const gap = deleteBefore(k) - crashMessage(k);
     const row = { lost: 0, duplicated: 0, lostByRetention: gap };

@@ -15,14 +15,20 @@
  *   repeated: crash message − batch.
  * - ahead resumes past messages nobody processed: (crashBatch + 2)·batch − crash message lost.
  */
-import { writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
 import type { StrategyReport } from '../src/checker/check.ts';
-import type { Positions } from '../src/history/events.ts';
+import type { HistoryEvent, Positions } from '../src/history/events.ts';
 import type { Lang } from '../src/report/lang.ts';
+import { killAt } from '../src/faults/kill-at.ts';
+import { rewriteCheckpoint } from '../src/faults/world-changes.ts';
 import { crashMessage, defineScenario, type Knobs } from '../src/runner/scenario.ts';
 
 const aheadPosition = (k: Knobs) => Math.min(k.messages, (k.crashBatch + 2) * k.batch);
+const aheadPositions = (k: Knobs): Positions => Object.fromEntries(Array.from({ length: k.partitions }, (_, p) => [p, aheadPosition(k)]));
+/** The first positions an instance saved (a backup taken early). */
+function firstSave(history: HistoryEvent[], instance: string): Positions | undefined {
+  const first = history.find((e) => e.kind === 'saved' && e.strategy === instance);
+  return first?.kind === 'saved' ? first.positions : undefined;
+}
 
 export default defineScenario({
   name: 'stale-checkpoint',
@@ -30,30 +36,17 @@ export default defineScenario({
     en: 'the checkpoint is restored from an older backup, or is ahead of the work: replays or skips',
     zh: 'checkpoint 从旧备份恢复，或者比实际处理进度超前：重放或跳过',
   },
-  defaults: { messages: 1000, partitions: 1, batch: 100, crashAfter: 37, crashBatch: 3 },
+  knobs: { messages: { default: 1000 }, partitions: { default: 1 }, batch: { default: 100 }, crashAfter: { default: 37 }, crashBatch: { default: 3 } },
   instances: [
     { name: 'manual-commit', strategy: 'manual-commit' },
     { name: 'restored-backup', strategy: 'file-checkpoint' },
     { name: 'ahead', strategy: 'file-checkpoint' },
   ],
-  crash: (k) => ({ point: 'mid-batch', atProcessed: crashMessage(k) }),
-  beforeRestart: async (context) => {
-    const firstSave = context
-      .history()
-      .find((e) => e.kind === 'saved' && e.strategy === 'restored-backup');
-    const write = (instance: string, positions: Positions) =>
-      writeFileSync(context.checkpointPath(instance), JSON.stringify({ topic: context.topic, positions }));
-    const done: string[] = [];
-    if (firstSave?.kind === 'saved') {
-      write('restored-backup', firstSave.positions);
-      done.push(`restored ${basename(context.checkpointPath('restored-backup'))} from its first version ${JSON.stringify(firstSave.positions)}`);
-    }
-    const ahead: Positions = {};
-    for (let p = 0; p < context.knobs.partitions; p++) ahead[p] = aheadPosition(context.knobs);
-    write('ahead', ahead);
-    done.push(`replaced ${basename(context.checkpointPath('ahead'))} by one ahead of the work ${JSON.stringify(ahead)}`);
-    return done;
-  },
+  faults: (k) => [
+    killAt({ point: 'mid-batch', atProcessed: crashMessage(k) }),
+    rewriteCheckpoint({ instance: 'restored-backup', why: 'its first version', positions: (context) => firstSave(context.history(), 'restored-backup') }),
+    rewriteCheckpoint({ instance: 'ahead', why: 'one ahead of the work', positions: () => aheadPositions(k) }),
+  ],
   predict: (k) =>
     k.partitions === 1
       ? {

@@ -19,7 +19,10 @@
  */
 import type { StrategyReport } from '../src/checker/check.ts';
 import type { Lang } from '../src/report/lang.ts';
-import { defineScenario, type Knobs } from '../src/runner/scenario.ts';
+import { killAt } from '../src/faults/kill-at.ts';
+import { defineScenario, type Knobs as AllKnobs } from '../src/runner/scenario.ts';
+
+type Knobs = AllKnobs<'crashBatch'>;
 
 const tornAt = (k: Knobs) => k.crashBatch * k.batch;
 
@@ -29,14 +32,14 @@ export default defineScenario({
     en: 'SIGKILL while checkpoint.json is being written: in-place writes tear the file, atomic writes survive',
     zh: '写 checkpoint.json 时被 SIGKILL：原地写会写坏文件，原子写能幸存',
   },
-  defaults: { messages: 1000, partitions: 1, batch: 100, crashAfter: 100, crashBatch: 3 },
+  knobs: { messages: { default: 1000 }, partitions: { default: 1 }, batch: { default: 100 }, crashBatch: { default: 3, meaning: { en: 'the save at the end of batch C is torn', zh: '第 C 批末尾的保存被撕裂' } } },
   instances: [
     { name: 'in-place+earliest', strategy: 'file-checkpoint', options: { write: 'in-place', fallback: 'earliest' } },
     { name: 'in-place+latest', strategy: 'file-checkpoint', options: { write: 'in-place', fallback: 'latest' } },
     { name: 'atomic', strategy: 'file-checkpoint', options: { write: 'atomic', fallback: 'earliest' } },
   ],
-  // The save at the end of batch crashBatch is torn; --crash-after does not apply here.
-  crash: (k) => ({ point: 'during-save', atProcessed: tornAt(k) }),
+  // The save at the end of batch crashBatch is torn.
+  faults: (k) => [killAt({ point: 'during-save', atProcessed: tornAt(k) })],
   predict: (k) => ({
     'in-place+earliest': { lost: 0, duplicated: tornAt(k) },
     'in-place+latest': { lost: k.messages - tornAt(k), duplicated: 0 },

@@ -20,6 +20,7 @@
  */
 import type { StrategyReport } from '../src/checker/check.ts';
 import type { Lang } from '../src/report/lang.ts';
+import { killAt } from '../src/faults/kill-at.ts';
 import { crashMessage, defineScenario, type Knobs } from '../src/runner/scenario.ts';
 
 const shared = { checkpointFile: 'shared-checkpoint.json' };
@@ -33,13 +34,17 @@ export default defineScenario({
     en: 'two services on one topic keep their own offsets (G1); two services sharing one checkpoint.json corrupt each other',
     zh: '两个服务读同一个 topic 各自保存 offset（G1）；两个服务误用同一个 checkpoint.json 会互相破坏进度',
   },
-  defaults: { messages: 1000, partitions: 1, batch: 100, crashAfter: 37, crashBatch: 3 },
+  knobs: { messages: { default: 1000 }, partitions: { default: 1 }, batch: { default: 100 }, crashAfter: { default: 37 }, crashBatch: { default: 3 } },
   sequential: true,
   instances: [
-    { name: 'service-A', strategy: 'manual-commit', crash: () => null },
-    { name: 'service-B', strategy: 'manual-commit', crash: () => null },
-    { name: 'shared-file-A', strategy: 'file-checkpoint', options: shared, crash: (k) => ({ point: 'mid-batch', atProcessed: crashMessage(k) }) },
-    { name: 'shared-file-B', strategy: 'file-checkpoint', options: shared, crash: (k) => ({ point: 'mid-batch', atProcessed: bCrash(k) }) },
+    { name: 'service-A', strategy: 'manual-commit' },
+    { name: 'service-B', strategy: 'manual-commit' },
+    { name: 'shared-file-A', strategy: 'file-checkpoint', options: shared },
+    { name: 'shared-file-B', strategy: 'file-checkpoint', options: shared },
+  ],
+  faults: (k) => [
+    killAt({ point: 'mid-batch', atProcessed: crashMessage(k), instances: ['shared-file-A'] }),
+    killAt({ point: 'mid-batch', atProcessed: bCrash(k), instances: ['shared-file-B'] }),
   ],
   validate: (k) =>
     k.partitions !== 1

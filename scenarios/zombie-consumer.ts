@@ -32,7 +32,10 @@
  */
 import type { StrategyReport } from '../src/checker/check.ts';
 import type { Lang } from '../src/report/lang.ts';
-import { defineScenario, type Knobs } from '../src/runner/scenario.ts';
+import { freeze } from '../src/faults/freeze.ts';
+import { defineScenario, type Knobs as AllKnobs } from '../src/runner/scenario.ts';
+
+type Knobs = AllKnobs<'crashBatch'>;
 
 const freezeAt = (k: Knobs) => k.crashBatch * k.batch;
 const perPartition = (k: Knobs) => k.messages / k.partitions;
@@ -44,13 +47,14 @@ export default defineScenario({
     en: 'a frozen consumer wakes after its partitions moved and saves its old position: Kafka fences the stale commit, the file takes it',
     zh: '被冻结的消费者在分区被转走后醒来并保存旧位置：Kafka 拒绝这个过期提交，文件却照单全收',
   },
-  defaults: { messages: 2000, partitions: 4, batch: 100, crashAfter: 100, crashBatch: 3 },
+  knobs: { messages: { default: 2000 }, partitions: { default: 4 }, batch: { default: 100 }, crashBatch: { default: 3, meaning: { en: 'instance #1 freezes right before its save after batch C', zh: '实例 #1 在第 C 批之后、保存之前被冻结' } } },
   instances: [
-    { name: 'manual-commit#1', strategy: 'manual-commit', group: 'manual-commit', crash: () => null, freeze: (k) => ({ atProcessed: freezeAt(k) }) },
-    { name: 'manual-commit#2', strategy: 'manual-commit', group: 'manual-commit', crash: () => null },
-    { name: 'file-checkpoint#1', strategy: 'file-checkpoint', group: 'file-checkpoint', options: sharedFile, crash: () => null, freeze: (k) => ({ atProcessed: freezeAt(k) }) },
-    { name: 'file-checkpoint#2', strategy: 'file-checkpoint', group: 'file-checkpoint', options: sharedFile, crash: () => null },
+    { name: 'manual-commit#1', strategy: 'manual-commit', group: 'manual-commit' },
+    { name: 'manual-commit#2', strategy: 'manual-commit', group: 'manual-commit' },
+    { name: 'file-checkpoint#1', strategy: 'file-checkpoint', group: 'file-checkpoint', options: sharedFile },
+    { name: 'file-checkpoint#2', strategy: 'file-checkpoint', group: 'file-checkpoint', options: sharedFile },
   ],
+  faults: (k) => [freeze({ atProcessed: freezeAt(k), instances: ['manual-commit#1', 'file-checkpoint#1'] })],
   rebalances: 'expected',
   validate: (k) =>
     k.partitions < 2 || k.partitions % 2 !== 0

@@ -1,4 +1,5 @@
 import type { EventOf, Guarantee, HistoryEvent, Positions } from '../history/events.ts';
+import type { Effect } from '../strategies/strategy.ts';
 
 /**
  * The checker: a pure function of the recorded history and the topic's offsets.
@@ -11,6 +12,12 @@ export interface CheckInput {
   /** Row → the instances whose processing counts for it (default: the row's own name). */
   members?: Record<string, string[]>;
   events: readonly HistoryEvent[];
+  /**
+   * Row → the effects read back from the row's own store (database rows, output records),
+   * for rows whose effects are not the history's processed events. Lost and duplicated are
+   * counted on effects; deliveries (how often the consumer saw a message) are counted too.
+   */
+  effects?: Record<string, readonly Effect[]>;
   /** Per partition: first offset still in the log (low watermark) and the end offset (high watermark). */
   logStartOffsets: Positions;
   endOffsets: Positions;
@@ -36,8 +43,12 @@ export interface StrategyReport {
   /** valid: the claim held; invalid: an anomaly the claim rules out; unknown: the history is not trustworthy. */
   verdict: Verdict;
   produced: number;
-  /** Times a message was processed, repeats included: produced − lost + duplicated. */
+  /** Effects recorded, repeats included: produced − lost + duplicated (− lost to retention). */
   processed: number;
+  /** Deliveries: how often the consumer was handed a message, repeats included. */
+  delivered: number;
+  /** Extra deliveries (a message delivered 3 times adds 2); equal to `duplicated` when the history is the sink. */
+  duplicatedDeliveries: number;
   /** Messages never processed, even after the drain ran to the end offsets, and not deleted by the broker. */
   lost: number;
   /** Messages never processed because the broker deleted them first (retention): no strategy's doing. */
@@ -68,7 +79,7 @@ export function check(input: CheckInput): CheckResult {
   const bySeqKey = new Map(produced.map((e) => [key(e.partition, e.offset), e.seq]));
 
   const strategies = Object.entries(input.claims).map(([strategy, claims]) =>
-    checkStrategy(strategy, claims, produced, bySeqKey, input.events, input.deletedBefore ?? {}, input.members?.[strategy] ?? [strategy]),
+    checkStrategy(strategy, claims, produced, bySeqKey, input.events, input.deletedBefore ?? {}, input.members?.[strategy] ?? [strategy], input.effects?.[strategy]),
   );
   const verdict: Verdict =
     problems.length > 0 || strategies.some((s) => s.verdict === 'unknown')
@@ -106,19 +117,18 @@ function checkStrategy(
   events: readonly HistoryEvent[],
   deletedBefore: Positions,
   members: string[],
+  storedEffects: readonly Effect[] | undefined,
 ): StrategyReport {
-  const own = events.filter((e) => 'strategy' in e && members.includes(e.strategy));
+  const memberSet = new Set(members);
+  const own = events.filter((e) => 'strategy' in e && memberSet.has(e.strategy));
   const processedEvents = own.filter((e): e is EventOf<'processed'> => e.kind === 'processed');
   const problems: string[] = [];
 
-  const times = new Map<string, number>();
-  for (const e of processedEvents) {
-    const k = key(e.partition, e.offset);
-    const expectedSeq = bySeqKey.get(k);
-    if (expectedSeq === undefined) problems.push(`processed ${k}, which was never produced`);
-    else if (expectedSeq !== e.seq) problems.push(`processed ${k} with seq ${e.seq}, produced with seq ${expectedSeq}`);
-    times.set(k, (times.get(k) ?? 0) + 1);
-  }
+  const deliveries = countTimes(processedEvents, bySeqKey, 'delivered', problems);
+  const effects = storedEffects ?? processedEvents;
+  const times = storedEffects ? countTimes(storedEffects, bySeqKey, 'stored an effect of', problems) : deliveries;
+  let duplicatedDeliveries = 0;
+  for (const n of deliveries.values()) duplicatedDeliveries += Math.max(0, n - 1);
 
   const lostSeqs: number[] = [];
   const duplicatedSeqs: Array<{ seq: number; times: number }> = [];
@@ -156,7 +166,9 @@ function checkStrategy(
     observed,
     verdict: problems.length > 0 ? 'unknown' : claimHeld ? 'valid' : 'invalid',
     produced: produced.length,
-    processed: processedEvents.length,
+    processed: effects.length,
+    delivered: processedEvents.length,
+    duplicatedDeliveries,
     lost,
     lostByRetention,
     duplicated,
@@ -167,6 +179,19 @@ function checkStrategy(
     duplicatedSeqs,
     problems,
   };
+}
+
+/** How often each produced message appears in `records`; records of messages never produced are problems. */
+function countTimes(records: readonly Effect[], bySeqKey: Map<string, number>, verb: string, problems: string[]): Map<string, number> {
+  const times = new Map<string, number>();
+  for (const e of records) {
+    const k = key(e.partition, e.offset);
+    const expectedSeq = bySeqKey.get(k);
+    if (expectedSeq === undefined) problems.push(`${verb} ${k}, which was never produced`);
+    else if (expectedSeq !== e.seq) problems.push(`${verb} ${k} with seq ${e.seq}, produced with seq ${expectedSeq}`);
+    times.set(k, (times.get(k) ?? 0) + 1);
+  }
+  return times;
 }
 
 /** Within one process lifetime each partition must move forward; a replay after a restart is not disorder. */

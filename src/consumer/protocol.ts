@@ -23,6 +23,8 @@ export interface Trigger {
   /** For message points: the message number, counted by this process. */
   atProcessed?: number;
   action: 'die' | 'hold';
+  /** A hold that is a freeze: the process records a `frozen` event before it holds. */
+  record?: 'frozen';
 }
 
 /** Everything a strategy process needs, passed by the supervisor (validated on arrival). */

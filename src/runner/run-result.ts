@@ -1,8 +1,8 @@
 import type { BrokerDescription } from '../broker/broker.ts';
 import type { CheckResult, StrategyReport } from '../checker/check.ts';
 import type { CrashPlan } from '../history/events.ts';
-import type { StrategyOptions } from '../strategies/strategy.ts';
-import type { Knobs, StrategyPrediction } from './scenario.ts';
+import type { StrategyChoice } from '../strategies/strategy.ts';
+import type { StrategyPrediction } from './scenario.ts';
 
 export const phases = ['broker start', 'produce', 'consume+crash', 'fault', 'restart+drain', 'check'] as const;
 export type Phase = (typeof phases)[number];
@@ -11,20 +11,22 @@ export interface StrategyResult extends StrategyReport {
   /** The instance's name (the table row). */
   name: string;
   /** The base strategy and its variant options. */
-  base: string;
-  options: StrategyOptions;
+  base: StrategyChoice['strategy'];
+  options: NonNullable<StrategyChoice['options']>;
   crashPlan: CrashPlan | null;
   predicted: StrategyPrediction;
   matchesPrediction: boolean;
   /** Group joins per process lifetime beyond the first: an unplanned rebalance changes counts. */
   unplannedRebalances: number;
+  /** Where the row's effects were read back from, when not from the history (a database, an output topic). */
+  effectStore?: { source: string; state?: { description: string; matches: boolean; detail: string } };
 }
 
 /** The result JSON (README: "Result schema"). */
 export interface RunResult {
   scenario: string;
   runId: string;
-  knobs: Knobs;
+  knobs: Record<string, number>;
   broker: BrokerDescription;
   topic: string;
   /** The scenario's crash plan (instances may override it: see strategies[].crashPlan). */

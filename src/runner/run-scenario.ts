@@ -2,23 +2,28 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeBroker, type StartedBroker } from '../broker/broker.ts';
-import type { ChildConfig, ChildMessage } from '../child/child-config.ts';
 import { check } from '../checker/check.ts';
-import type { CrashPlan, Guarantee, HistoryEvent, Positions } from '../history/events.ts';
-import { JsonlWriter, readJsonl } from '../history/jsonl.ts';
+import type { ChildConfig } from '../consumer/protocol.ts';
+import type { BetweenContext } from '../faults/fault.ts';
+import { startLine } from '../faults/start-line.ts';
+import type { Guarantee, Positions } from '../history/events.ts';
+import { JsonlWriter } from '../history/jsonl.ts';
 import { createKafka, externalSessionTimeoutMs, teachingSessionTimeoutMs } from '../kafka/client.ts';
 import { RunResources } from '../kafka/run-resources.ts';
 import { produceNumbered, topicOffsets } from '../kafka/topic.ts';
 import { checkpointPath } from '../strategies/file-checkpoint.ts';
 import { strategyInfo } from '../strategies/registry.ts';
-import { HarnessArtifactError, UserError } from '../util/errors.ts';
+import { HarnessArtifactError } from '../util/errors.ts';
 import { resultsDir as defaultResultsRoot } from '../util/paths.ts';
 import { timestamp } from '../util/timestamp.ts';
-import type { Phase, RunResult, StrategyResult } from './run-result.ts';
-import { instanceSpecs, matchesPrediction, rowName, type InstanceSpec, type Knobs, type ScenarioDefinition } from './scenario.ts';
-import { GroupGate } from './group-gate.ts';
-import { Zombies } from './zombies.ts';
-import { type ChildExit, type RunningChild, Supervisor } from './supervisor.ts';
+import { collectHistory, readRowEffects, writeMergedHistory } from './collect.ts';
+import { runPhase } from './consume-phase.ts';
+import { assignTriggers, planInstances, type Instance } from './instances.ts';
+import { judgeDrain, LiveFaults } from './live-faults.ts';
+import { resultRows } from './rows.ts';
+import type { Phase, RunResult } from './run-result.ts';
+import type { AnyScenario, Knobs } from './scenario.ts';
+import { Supervisor } from './supervisor.ts';
 
 export interface RunOptions {
   broker: StartedBroker;
@@ -36,22 +41,13 @@ export interface RunOptions {
   phaseTimeoutMs?: number;
 }
 
-interface Instance {
-  spec: InstanceSpec;
-  name: string;
-  groupId: string;
-  historyPath: string;
-  crash: CrashPlan | null;
-}
-
 /**
- * Runs one scenario on a started broker: produce; run every instance (those with a crash
- * plan until they kill themselves, the others to the end); inject the scenario's fault;
- * restart the crashed ones and drain them to the end offsets; check the recorded history.
- * Every file the run writes is in its results folder as soon as it exists, so an
- * interrupted run keeps what it measured.
+ * Runs one scenario on a started broker: produce → the consumers with the scenario's faults →
+ * the faults between phases → restart the crashed ones and drain to the end offsets →
+ * collect what survived → check → the result. Every file the run writes is in its results
+ * folder as soon as it exists, so an interrupted run keeps what it measured.
  */
-export async function runScenario(scenario: ScenarioDefinition, knobs: Knobs, options: RunOptions): Promise<RunResult> {
+export async function runScenario(scenario: AnyScenario, knobs: Knobs, options: RunOptions): Promise<RunResult> {
   const runId = `${timestamp()}-${randomBytes(3).toString('hex')}`;
   const workDir = options.workDir ?? join(options.resultsRoot ?? defaultResultsRoot, scenario.name, runId);
   mkdirSync(workDir, { recursive: true });
@@ -73,60 +69,29 @@ export async function runScenario(scenario: ScenarioDefinition, knobs: Knobs, op
   await admin.connect();
   const resources = new RunResources(admin, runId);
   const topic = resources.topicName(scenario.name);
-  const instances: Instance[] = instanceSpecs(scenario).map((spec) => ({
-    spec,
-    name: spec.name,
-    groupId: resources.groupName(rowName(spec)),
-    historyPath: join(workDir, `history-${spec.name}.jsonl`),
-    crash: spec.crash ? spec.crash(knobs) : (scenario.crash?.(knobs) ?? null),
-  }));
-
-  const progress = new Map<string, string>();
-  const artifacts: string[] = [];
-  const show = () => options.onProgress?.([...progress].map(([i, s]) => `${i} ${s}`).join(' · '));
-  const gate = new GroupGate(instances.map((i) => ({ instance: i.name, group: i.groupId })), knobs.partitions);
-  const faultsDuringRun: string[] = [];
-  const zombies = new Zombies(instances.map((i) => ({ instance: i.name, group: i.groupId })), (description) => {
-    faultsDuringRun.push(description);
-    runnerHistory.append({ kind: 'fault', description, time: Date.now() });
+  const scenarioFaults = scenario.faults(knobs);
+  const instances = planInstances(scenario, resources, workDir);
+  const faults = [startLine(instances, knobs.partitions), ...scenarioFaults];
+  const ownerOf = assignTriggers(instances, faults);
+  const supervisor = new Supervisor(workDir, runnerHistory, (instance, message) => live.onMessage(instance, message));
+  const live = new LiveFaults({
+    faults,
+    ownerOf,
+    instances,
+    broker: options.broker,
+    history: runnerHistory,
+    onFailure: () => supervisor.killAll(),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
-  const supervisor = new Supervisor(workDir, runnerHistory, (instance, message: ChildMessage) => {
-    if (message.type === 'harness-artifact') artifacts.push(message.message);
-    if (message.type === 'joined') gate.joined(instance, message.partitions);
-    if (message.type === 'hold' && heldAt !== undefined) held.add(instance);
-    else if (message.type === 'hold') void zombies.hold(instance);
-    if (message.type === 'hold' && heldAt !== undefined && held.size === instances.length) void faultWhileHeld();
-    progress.set(instance, message.type === 'progress' ? String(message.processed) : message.type === 'joined' ? 'joined' : 'artifact!');
-    show();
-  });
-  // A fault while the consumers run: every instance holds at the same message, the fault
-  // happens, then they go on (scenario.holdAt / whileHeld).
-  const heldAt = scenario.holdAt?.(knobs);
-  const held = new Set<string>();
-  const liveChildren = new Map<string, RunningChild>();
-  let faultFailed: unknown;
-  const faultWhileHeld = async () => {
-    const release = () => {
-      for (const name of held) liveChildren.get(name)?.send({ type: 'continue' });
-    };
-    try {
-      for (const description of (await scenario.whileHeld?.({ broker: options.broker, release })) ?? []) {
-        faultsDuringRun.push(description);
-        runnerHistory.append({ kind: 'fault', description, time: Date.now() });
-      }
-    } catch (error) {
-      faultFailed = error;
-      supervisor.killAll();
-    } finally {
-      release();
-    }
-  };
   const onAbort = () => supervisor.killAll();
   options.signal?.addEventListener('abort', onAbort);
 
   try {
     const produced = await phase('produce', async () => {
       await resources.createTopic(topic, knobs.partitions);
+      for (const output of new Set(instances.flatMap((i) => (i.outputTopic ? [i.outputTopic] : [])))) {
+        await resources.createTopic(output, knobs.partitions);
+      }
       const events = await produceNumbered(kafka, topic, {
         count: knobs.messages,
         partitions: knobs.partitions,
@@ -135,93 +100,68 @@ export async function runScenario(scenario: ScenarioDefinition, knobs: Knobs, op
       runnerHistory.appendMany(events);
       return topicOffsets(admin, topic);
     });
-    const { end } = produced;
     writeFileSync(join(workDir, 'offsets.json'), JSON.stringify({ topic, ...produced }, null, 2));
 
     const childConfig = (i: Instance, incarnation: number, logStart: Positions): ChildConfig => ({
-      strategy: i.spec.strategy,
-      options: i.spec.options ?? {},
+      choice: i.choice,
       instance: i.name,
+      row: i.row,
       incarnation,
       brokers: options.broker.brokers,
       topic,
+      ...(i.outputTopic ? { outputTopic: i.outputTopic } : {}),
       groupId: i.groupId,
       workDir,
       historyPath: i.historyPath,
       batchSize: knobs.batch,
+      triggers: incarnation === 1 ? i.triggers : [],
+      drainTo: produced.end,
       logStart,
-      drainTo: end,
-      securityFromEnv: options.broker.security !== undefined,
       sessionTimeoutMs: options.broker.disposable ? (scenario.sessionTimeoutMs ?? teachingSessionTimeoutMs) : externalSessionTimeoutMs(),
+      securityFromEnv: options.broker.security !== undefined,
     });
-    /** Instances whose process ended without draining in the first phase: they are restarted. */
-    const toRestart = new Set<string>();
-    const runPhase = async (configs: ChildConfig[]) => {
-      progress.clear();
-      const judge = (exit: ChildExit, child: RunningChild, config: ChildConfig) => {
-        if (config.crash) {
-          if (exit.signal === 'SIGKILL') return void toRestart.add(config.instance);
-          return `${child.instance} exited (${exit.signal ?? `code ${exit.code}`}) before its crash point; see ${child.logPath}`;
-        }
-        // A zombie may die on its own when Kafka fences it (kafkajs gives up on the rejected
-        // commit); like any crashed consumer it is restarted.
-        if (config.freeze && exit.code === 1) return void toRestart.add(config.instance);
-        return exit.code === 0 ? undefined : `${child.instance} did not drain cleanly (${exit.signal ?? `code ${exit.code}`}); see ${child.logPath}`;
-      };
-      const groups = scenario.sequential ? configs.map((c) => [c]) : [configs];
-      for (const group of groups) {
-        const children = group.map((config) => ({ config, child: supervisor.start(config) }));
-        for (const { config, child } of children) {
-          if (config.waitForGo) gate.track(config.instance, child);
-          zombies.track(config.instance, child);
-          liveChildren.set(config.instance, child);
-        }
-        await awaitAll(children.map((c) => c.child), options, (exit, child) => judge(exit, child, children.find((c) => c.child === child)!.config));
-      }
-    };
+    const phaseOptions = { supervisor, live, sequential: scenario.sequential === true, timeoutMs: options.phaseTimeoutMs ?? 90_000, signal: options.signal };
 
-    const sharedGroup = (i: Instance) => instances.filter((j) => j.groupId === i.groupId).length > 1;
-    await phase('consume+crash', () =>
+    const toRestart = await phase('consume+crash', () =>
       runPhase(
-        instances.map((i) => ({
-          ...childConfig(i, 1, produced.logStart),
-          ...(i.crash ? { crash: i.crash } : {}),
-          ...(i.spec.freeze ? { freeze: i.spec.freeze(knobs) } : {}),
-          ...(heldAt !== undefined ? { holdAt: heldAt } : {}),
-          waitForGo: sharedGroup(i),
-        })),
+        instances.map((i) => childConfig(i, 1, produced.logStart)),
+        { ...phaseOptions, judge: (instance, exit) => live.judgeFirstExit(instance, exit) },
       ),
     );
 
-    const faults = scenario.beforeRestart
-      ? await phase('fault', () =>
-          scenario.beforeRestart!({
-            workDir,
-            topic,
-            knobs,
-            resources,
-            checkpointPath: (name) => {
-              const spec = instances.find((i) => i.name === name)?.spec;
-              return checkpointPath(workDir, name, spec?.options);
-            },
-            history: () => collectHistory(workDir, instances),
-          }),
-        )
+    const between: BetweenContext = {
+      workDir,
+      topic,
+      instances: instances,
+      resources,
+      checkpointPath: (name) => {
+        const choice = instances.find((i) => i.name === name)?.choice;
+        return checkpointPath(workDir, name, choice?.strategy === 'file-checkpoint' ? choice.options : undefined);
+      },
+      history: () => collectHistory(workDir, instances),
+    };
+    const changes = scenarioFaults.some((f) => f.beforeRestart)
+      ? await phase('fault', async () => {
+          const done: string[] = [];
+          for (const fault of scenarioFaults) for (const d of (await fault.beforeRestart?.(between)) ?? []) done.push(d);
+          return done;
+        })
       : [];
-    for (const description of faults) runnerHistory.append({ kind: 'fault', description, time: Date.now() });
+    for (const description of changes) runnerHistory.append({ kind: 'fault', description, time: Date.now() });
 
     const crashed = instances.filter((i) => toRestart.has(i.name));
     if (crashed.length > 0) {
       // A fault may have moved the log start (deleted records): restarts must know the new one.
       const { logStart } = await topicOffsets(admin, topic);
-      await phase('restart+drain', () => runPhase(crashed.map((i) => childConfig(i, 2, logStart))));
+      await phase('restart+drain', () => runPhase(crashed.map((i) => childConfig(i, 2, logStart)), { ...phaseOptions, judge: judgeDrain }));
     }
-    if (faultFailed) throw faultFailed;
-    if (artifacts.length > 0) throw new HarnessArtifactError(artifacts.join('; '));
+    if (live.failure) throw live.failure;
+    if (live.artifacts.length > 0) throw new HarnessArtifactError(live.artifacts.join('; '));
 
-    const result = await phase('check', async () => {
+    const strategies = await phase('check', async () => {
       const events = collectHistory(workDir, instances);
-      writeFileSync(join(workDir, 'history.jsonl'), events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+      writeMergedHistory(workDir, events);
+      const effects = await readRowEffects(instances, events, { workDir, topic, kafka });
       const finalOffsets = await topicOffsets(admin, topic);
       const deletedBefore: Positions = {};
       for (const [p, start] of Object.entries(finalOffsets.logStart)) {
@@ -230,31 +170,13 @@ export async function runScenario(scenario: ScenarioDefinition, knobs: Knobs, op
       const claims: Record<string, Guarantee> = {};
       const members: Record<string, string[]> = {};
       for (const i of instances) {
-        const row = rowName(i.spec);
-        claims[row] = strategyInfo(i.spec.strategy, i.spec.options).claims;
-        (members[row] ??= []).push(i.name);
+        claims[i.row] = strategyInfo(i.choice).claims;
+        (members[i.row] ??= []).push(i.name);
       }
-      const checked = check({ claims, members, events, logStartOffsets: produced.logStart, endOffsets: end, deletedBefore });
-      const predictions = scenario.predict(knobs);
-      const strategies: StrategyResult[] = checked.strategies.map((s) => {
-        const rowMembers = instances.filter((i) => rowName(i.spec) === s.strategy);
-        const instance = rowMembers[0]!;
-        const predicted = predictions[s.strategy] ?? { lost: 0, duplicated: 0 };
-        return {
-          ...s,
-          name: s.strategy,
-          base: instance.spec.strategy,
-          options: instance.spec.options ?? {},
-          crashPlan: rowMembers.find((i) => i.crash)?.crash ?? null,
-          predicted,
-          matchesPrediction:
-            matchesPrediction(s.lost, predicted.lost) &&
-            matchesPrediction(s.duplicated, predicted.duplicated) &&
-            matchesPrediction(s.lostByRetention, predicted.lostByRetention ?? 0),
-          unplannedRebalances: scenario.rebalances === 'expected' ? 0 : rowMembers.reduce((n, i) => n + unplannedRebalances(events, i.name), 0),
-        };
-      });
-      return { checked, strategies };
+      const rowEffects = Object.fromEntries([...effects].map(([row, read]) => [row, read.effects]));
+      const checked = check({ claims, members, events, effects: rowEffects, logStartOffsets: produced.logStart, endOffsets: produced.end, deletedBefore });
+      const rows = resultRows(checked, instances, events, scenario.predict(knobs), effects, { rebalancesExpected: scenario.rebalances === 'expected' });
+      return { checked, rows };
     });
 
     const runResult: RunResult = {
@@ -263,12 +185,12 @@ export async function runScenario(scenario: ScenarioDefinition, knobs: Knobs, op
       knobs,
       broker: describeBroker(options.broker),
       topic,
-      crash: scenario.crash?.(knobs) ?? null,
-      faults: [...faultsDuringRun, ...faults],
-      strategies: result.strategies,
-      verdict: result.checked.verdict,
-      problems: result.checked.problems,
-      matchesPrediction: result.strategies.every((s) => s.matchesPrediction),
+      crash: strategies.rows.find((r) => r.crashPlan)?.crashPlan ?? null,
+      faults: [...live.notes, ...changes],
+      strategies: strategies.rows,
+      verdict: strategies.checked.verdict,
+      problems: strategies.checked.problems,
+      matchesPrediction: strategies.rows.every((s) => s.matchesPrediction),
       timings,
       resultsDir: workDir,
     };
@@ -280,61 +202,9 @@ export async function runScenario(scenario: ScenarioDefinition, knobs: Knobs, op
     // A disposable broker goes away with everything on it; on anyone else's cluster the run
     // removes what it created, also after a failure or Ctrl-C.
     if (!options.broker.disposable) {
-      options.onProgress?.('removing this run\'s topic and groups');
+      options.onProgress?.("removing this run's topic and groups");
       for (const problem of await resources.cleanUp()) process.stderr.write(`warning: ${problem}\n`);
     }
     await admin.disconnect().catch(() => {});
   }
 }
-
-/** Waits for every child; a bad exit, the phase timeout or an abort kills the rest and throws. */
-async function awaitAll(
-  children: RunningChild[],
-  options: RunOptions,
-  judge: (exit: { code: number | null; signal: NodeJS.Signals | null }, child: RunningChild) => string | undefined,
-): Promise<void> {
-  const timeoutMs = options.phaseTimeoutMs ?? 90_000;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`strategies still running after ${timeoutMs / 1000} s; see ${children.map((c) => c.logPath).join(', ')}`)), timeoutMs);
-  });
-  const aborted = new Promise<never>((_, reject) => {
-    if (options.signal?.aborted) reject(new UserError('interrupted'));
-    options.signal?.addEventListener('abort', () => reject(new UserError('interrupted')), { once: true });
-  });
-  try {
-    await Promise.race([
-      Promise.all(
-        children.map(async (child) => {
-          const problem = judge(await child.exited, child);
-          if (problem) throw new Error(problem);
-        }),
-      ),
-      timeout,
-      aborted,
-    ]);
-  } catch (error) {
-    for (const child of children) child.kill();
-    throw error;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function collectHistory(workDir: string, instances: Instance[]): HistoryEvent[] {
-  const events: HistoryEvent[] = [];
-  for (const path of [join(workDir, 'history-runner.jsonl'), ...instances.map((i) => i.historyPath)]) {
-    const { events: read, tornLines } = readJsonl(path);
-    if (tornLines > 0) throw new HarnessArtifactError(`${path} has ${tornLines} torn line(s)`);
-    events.push(...read);
-  }
-  return events;
-}
-
-function unplannedRebalances(events: HistoryEvent[], strategy: string): number {
-  const joins = new Map<number, number>();
-  for (const e of events) if (e.kind === 'joined' && e.strategy === strategy) joins.set(e.incarnation, (joins.get(e.incarnation) ?? 0) + 1);
-  return [...joins.values()].reduce((sum, n) => sum + Math.max(0, n - 1), 0);
-}
-
-

@@ -2,11 +2,12 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ChildConfig, ChildMessage, SupervisorMessage } from '../child/child-config.ts';
-import { JsonlWriter } from '../history/jsonl.ts';
+import { parseChildMessage } from '../boundary/parse.ts';
+import type { ChildConfig, ChildMessage, SupervisorMessage } from '../consumer/protocol.ts';
+import type { JsonlWriter } from '../history/jsonl.ts';
 import { cacheDir } from '../util/paths.ts';
 
-const childEntry = fileURLToPath(new URL('../child/strategy-child.ts', import.meta.url));
+const childEntry = fileURLToPath(new URL('../consumer/child-main.ts', import.meta.url));
 
 export interface ChildExit {
   code: number | null;
@@ -31,8 +32,8 @@ export interface RunningChild {
  */
 export class Supervisor {
   private readonly running = new Set<ChildProcess>();
-  private readonly runnerHistory: JsonlWriter;
   private readonly workDir: string;
+  private readonly runnerHistory: JsonlWriter;
   private readonly onMessage: (instance: string, message: ChildMessage) => void;
 
   constructor(workDir: string, runnerHistory: JsonlWriter, onMessage: (instance: string, message: ChildMessage) => void) {
@@ -53,7 +54,7 @@ export class Supervisor {
     });
     closeSync(logFd);
     this.running.add(child);
-    child.on('message', (message) => this.onMessage(config.instance, message as ChildMessage));
+    child.on('message', (raw) => this.onMessage(config.instance, parseChildMessage(raw)));
     const exited = new Promise<ChildExit>((resolve, reject) => {
       child.once('error', reject);
       child.once('exit', (code, signal) => {

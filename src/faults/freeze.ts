@@ -1,0 +1,32 @@
+import type { Fault } from './fault.ts';
+
+/**
+ * A zombie: the instance is frozen with SIGSTOP right before it saves after message
+ * `atProcessed` (as in a long GC pause or a suspended VM: sockets open, no heartbeats, so the
+ * group evicts it after its session timeout). Once every other member of its group has taken
+ * over and exited, it gets SIGCONT and carries on with the save it was about to make.
+ */
+export function freeze({ atProcessed, instances }: { atProcessed: number; instances: readonly string[] }): Fault {
+  return {
+    name: `freeze @ ${atProcessed}`,
+    triggers: (instance) => (instances.includes(instance.name) ? [{ point: 'mid-batch', atProcessed, action: 'hold', record: 'frozen' }] : []),
+    reached: async (instance, trigger, live) => {
+      live.signal(instance, 'SIGSTOP');
+      live.note(`SIGSTOP ${instance} before it saves (frozen: no heartbeats)`);
+      const row = live.instances.find((i) => i.name === instance)?.row;
+      const others = live.instances.filter((i) => i.row === row && i.name !== instance);
+      await Promise.all(others.map((other) => live.exited(other.name)));
+      live.signal(instance, 'SIGCONT');
+      live.note(`SIGCONT ${instance} after the rest of its group took over and finished`);
+      live.proceed(instance, trigger);
+    },
+    // Kafka may fence the woken zombie: kafkajs then gives up on the rejected commit and the
+    // process exits 1. Like any crashed consumer it is restarted (and finds little left to do).
+    judgeExit: (instance, exit) => {
+      if (!instances.includes(instance)) return undefined;
+      if (exit.code === 0) return 'done';
+      if (exit.code === 1) return 'restart';
+      return { problem: `${instance} ended (${exit.signal ?? `code ${exit.code}`}) after it was frozen` };
+    },
+  };
+}

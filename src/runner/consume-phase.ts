@@ -1,0 +1,68 @@
+import type { ChildConfig } from '../consumer/protocol.ts';
+import type { ExitJudgement, ProcessExit } from '../faults/fault.ts';
+import { UserError } from '../util/errors.ts';
+import type { LiveFaults } from './live-faults.ts';
+import type { RunningChild, Supervisor } from './supervisor.ts';
+
+export interface PhaseOptions {
+  supervisor: Supervisor;
+  live: LiveFaults;
+  /** One process at a time, in order (when their order is the lesson). */
+  sequential: boolean;
+  /** How each exit is judged. */
+  judge: (instance: string, exit: ProcessExit) => ExitJudgement;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs one process per config until each has exited, and returns the instances whose
+ * process ended as a fault intended (to be restarted). A bad exit, the phase timeout or an
+ * abort kills the others and throws.
+ */
+export async function runPhase(configs: readonly ChildConfig[], options: PhaseOptions): Promise<Set<string>> {
+  const toRestart = new Set<string>();
+  options.live.clearProgress();
+  const waves = options.sequential ? configs.map((c) => [c]) : [configs];
+  for (const wave of waves) {
+    const children = wave.map((config) => options.supervisor.start(config));
+    for (const child of children) options.live.track(child);
+    await awaitAll(children, options, (child, exit) => {
+      const judged = options.judge(child.instance, exit);
+      if (judged === 'restart') toRestart.add(child.instance);
+      return typeof judged === 'object' ? `${judged.problem}; see ${child.logPath}` : undefined;
+    });
+  }
+  return toRestart;
+}
+
+async function awaitAll(children: RunningChild[], options: PhaseOptions, judge: (child: RunningChild, exit: ProcessExit) => string | undefined): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`strategies still running after ${options.timeoutMs / 1000} s; see ${children.map((c) => c.logPath).join(', ')}`)),
+      options.timeoutMs,
+    );
+  });
+  const aborted = new Promise<never>((_, reject) => {
+    if (options.signal?.aborted) reject(new UserError('interrupted'));
+    options.signal?.addEventListener('abort', () => reject(new UserError('interrupted')), { once: true });
+  });
+  try {
+    await Promise.race([
+      Promise.all(
+        children.map(async (child) => {
+          const problem = judge(child, await child.exited);
+          if (problem) throw new Error(problem);
+        }),
+      ),
+      timeout,
+      aborted,
+    ]);
+  } catch (error) {
+    for (const child of children) child.kill();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}

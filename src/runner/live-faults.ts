@@ -1,0 +1,96 @@
+import type { StartedBroker } from '../broker/broker.ts';
+import type { ChildMessage, Trigger } from '../consumer/protocol.ts';
+import type { ExitJudgement, Fault, LiveContext, ProcessExit } from '../faults/fault.ts';
+import type { JsonlWriter } from '../history/jsonl.ts';
+import type { Instance } from './instances.ts';
+import type { RunningChild } from './supervisor.ts';
+
+/**
+ * The runner's side of the faults while the consumers run: routes what the processes report
+ * to the fault that owns it, gives the faults their LiveContext, and judges exits.
+ */
+export class LiveFaults {
+  /** Descriptions of what the faults did while the consumers ran. */
+  readonly notes: string[] = [];
+  /** Harness artifacts reported by the processes: never a lesson, always an error. */
+  readonly artifacts: string[] = [];
+  failure: unknown;
+  private readonly children = new Map<string, RunningChild>();
+  private readonly progress = new Map<string, string>();
+  private readonly context: LiveContext;
+  private readonly faults: readonly Fault[];
+  private readonly ownerOf: Map<string, Fault>;
+  private readonly instances: readonly Instance[];
+  private readonly onProgress: ((text: string) => void) | undefined;
+
+  constructor(
+    { faults, ownerOf, instances, broker, history, onFailure, onProgress }: {
+      faults: readonly Fault[];
+      ownerOf: Map<string, Fault>;
+      instances: readonly Instance[];
+      broker: StartedBroker;
+      /** The runner's history: what the faults did goes there. */
+      history: JsonlWriter;
+      /** A fault failed: stop every process. */
+      onFailure: () => void;
+      onProgress?: (text: string) => void;
+    },
+  ) {
+    this.faults = faults;
+    this.ownerOf = ownerOf;
+    this.instances = instances;
+    this.onProgress = onProgress;
+    this.context = {
+      broker,
+      instances,
+      proceed: (instance, trigger) => this.children.get(instance)?.send({ type: 'continue', trigger: trigger.id }),
+      signal: (instance, signal) => this.children.get(instance)?.signal(signal),
+      exited: async (instance) => void (await this.children.get(instance)?.exited),
+      note: (description) => {
+        this.notes.push(description);
+        history.append({ kind: 'fault', description, time: Date.now() });
+      },
+      fail: (error) => {
+        this.failure ??= error;
+        onFailure();
+      },
+    };
+  }
+
+  track(child: RunningChild): void {
+    this.children.set(child.instance, child);
+  }
+
+  onMessage(instance: string, message: ChildMessage): void {
+    if (message.type === 'harness-artifact') this.artifacts.push(message.message);
+    if (message.type === 'joined') for (const fault of this.faults) fault.joined?.(instance, message.partitions, this.context);
+    if (message.type === 'reached') this.reached(instance, message.trigger);
+    this.progress.set(instance, message.type === 'progress' ? String(message.processed) : message.type);
+    this.onProgress?.([...this.progress].map(([i, s]) => `${i} ${s}`).join(' · '));
+  }
+
+  /** A first-phase exit, as the faults that touch the instance judge it; otherwise only a clean drain is fine. */
+  judgeFirstExit(instance: string, exit: ProcessExit): ExitJudgement {
+    for (const fault of this.faults) {
+      const judged = fault.judgeExit?.(instance, exit);
+      if (judged !== undefined) return judged;
+    }
+    return judgeDrain(instance, exit);
+  }
+
+  clearProgress(): void {
+    this.progress.clear();
+  }
+
+  private reached(instance: string, id: string): void {
+    const trigger: Trigger | undefined = this.instances.find((i) => i.name === instance)?.triggers.find((t) => t.id === id);
+    const fault = this.ownerOf.get(id);
+    if (!trigger || !fault?.reached) return this.context.fail(new Error(`${instance} reached an unknown trigger ${id}`));
+    Promise.resolve(fault.reached(instance, trigger, this.context)).catch((error: unknown) => this.context.fail(error));
+  }
+}
+
+/** A process with nothing planned for it must drain and exit 0. */
+export function judgeDrain(instance: string, exit: ProcessExit): ExitJudgement {
+  return exit.code === 0 ? 'done' : { problem: `${instance} did not drain cleanly (${exit.signal ?? `code ${exit.code}`})` };
+}

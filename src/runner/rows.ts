@@ -1,0 +1,50 @@
+import type { CheckResult } from '../checker/check.ts';
+import type { CrashPlan, HistoryEvent } from '../history/events.ts';
+import type { EffectsReadBack } from '../strategies/strategy.ts';
+import type { Instance } from './instances.ts';
+import type { StrategyResult } from './run-result.ts';
+import { matchesPrediction, type StrategyPrediction } from './scenario.ts';
+
+/** The checker's rows with what the table needs beside them: the prediction, the crash plan, the effect store. */
+export function resultRows(
+  checked: CheckResult,
+  instances: readonly Instance[],
+  events: readonly HistoryEvent[],
+  predictions: Record<string, StrategyPrediction>,
+  effects: Map<string, EffectsReadBack>,
+  { rebalancesExpected }: { rebalancesExpected: boolean },
+): StrategyResult[] {
+  return checked.strategies.map((s) => {
+    const members = instances.filter((i) => i.row === s.strategy);
+    const first = members[0]!;
+    const predicted = predictions[s.strategy] ?? { lost: 0, duplicated: 0 };
+    const store = effects.get(s.strategy);
+    return {
+      ...s,
+      name: s.strategy,
+      base: first.choice.strategy,
+      options: first.choice.options ?? {},
+      crashPlan: members.map(crashPlanOf).find((p) => p !== null) ?? null,
+      predicted,
+      matchesPrediction:
+        matchesPrediction(s.lost, predicted.lost) &&
+        matchesPrediction(s.duplicated, predicted.duplicated) &&
+        matchesPrediction(s.lostByRetention, predicted.lostByRetention ?? 0),
+      unplannedRebalances: rebalancesExpected ? 0 : members.reduce((n, i) => n + unplannedRebalances(events, i.name), 0),
+      ...(store ? { effectStore: { source: store.source, ...(store.state ? { state: store.state } : {}) } } : {}),
+    };
+  });
+}
+
+/** The instance's planned death, for the report. */
+export function crashPlanOf(instance: Instance): CrashPlan | null {
+  const die = instance.triggers.find((t) => t.action === 'die' && t.point !== 'joined');
+  return die && die.point !== 'joined' ? { point: die.point, atProcessed: die.atProcessed ?? 0 } : null;
+}
+
+function unplannedRebalances(events: readonly HistoryEvent[], instance: string): number {
+  const joins = new Map<number, number>();
+  for (const e of events) if (e.kind === 'joined' && e.strategy === instance) joins.set(e.incarnation, (joins.get(e.incarnation) ?? 0) + 1);
+  return [...joins.values()].reduce((sum, n) => sum + Math.max(0, n - 1), 0);
+}
+
