@@ -1,12 +1,12 @@
 import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 import type { RunResult } from '../runner/run-result.ts';
-import { formatPrediction, type ScenarioDefinition } from '../runner/scenario.ts';
+import { formatPrediction, type AnyScenario } from '../runner/scenario.ts';
 import { guaranteeLabel, labels, phaseLabels } from './labels.ts';
 import type { Lang } from './lang.ts';
 
 /** The screen a class sees: the table, the lesson, the timings. */
-export function renderReport(result: RunResult, scenario: ScenarioDefinition, lang: Lang, c: ChalkInstance): string {
+export function renderReport(result: RunResult, scenario: AnyScenario, lang: Lang, c: ChalkInstance): string {
   const t = labels[lang];
   const table = new Table({
     head: [t.strategy, t.claims, t.produced, t.processed, t.lost, t.duplicated, t.restarts, t.observed, t.predicted].map((h) => c.bold(h)),

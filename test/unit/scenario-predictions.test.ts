@@ -6,7 +6,8 @@ import { instanceSpecs, rowName } from '../../src/runner/scenario.ts';
 describe('crash-mid-batch predictions follow the knobs', () => {
   test('batch savers repeat crashAfter; auto-commit repeats everything before the crash on one partition', () => {
     const k = { messages: 1000, partitions: 1, batch: 100, crashAfter: 37, crashBatch: 3 };
-    expect(crashMidBatch.crash?.(k)).toEqual({ point: 'mid-batch', atProcessed: 237 });
+    const target = { name: 'manual-commit', row: 'manual-commit', groupId: 'g', choice: { strategy: 'manual-commit' } } as const;
+    expect(crashMidBatch.faults(k).flatMap((f) => f.triggers?.(target) ?? [])).toEqual([{ point: 'mid-batch', atProcessed: 237, action: 'die' }]);
     expect(crashMidBatch.predict(k)).toEqual({
       'manual-commit': { lost: 0, duplicated: 37 },
       'file-checkpoint': { lost: 0, duplicated: 37 },
@@ -33,7 +34,7 @@ describe('crash-mid-batch predictions follow the knobs', () => {
       // predictions are per row: an instance, or the group several instances share
       const rows = [...new Set(instanceSpecs(s).map(rowName))];
       expect(Object.keys(s.predict(s.defaults)).sort(), s.name).toEqual(rows.sort());
-      expect(s.validate?.(s.defaults), s.name).toBeUndefined();
+      expect(s.validate?.(s.defaults, (name) => `--${name}`), s.name).toBeUndefined();
     }
   });
 
