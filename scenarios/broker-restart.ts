@@ -34,7 +34,7 @@ export default defineScenario({
   instances: ['auto-commit', 'manual-commit', 'file-checkpoint'],
   sessionTimeoutMs: 30_000,
   faults: (k) => [brokerOutage({ atProcessed: crashMessage(k) })],
-  validate: (k) => (k.partitions !== 1 ? 'broker-restart is defined on one partition; use --partitions 1' : undefined),
+  validate: (k, flag) => (k.partitions !== 1 ? `broker-restart is defined on one partition, got ${flag('partitions')}; use --partitions 1` : undefined),
   predict: () => ({
     'auto-commit': { lost: 0, duplicated: 0 },
     'manual-commit': { lost: 0, duplicated: 0 },

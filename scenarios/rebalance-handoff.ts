@@ -45,13 +45,13 @@ export default defineScenario({
   instances: bases.flatMap(pair),
   faults: (k) => [killAt({ point: 'mid-batch', atProcessed: crashMessage(k), instances: bases.map((b) => `${b}#1`) })],
   rebalances: 'expected',
-  validate: (k) =>
+  validate: (k, flag) =>
     k.partitions < 2 || k.partitions % 2 !== 0
-      ? 'rebalance-handoff needs an even number of partitions (two instances share them), e.g. --partitions 4'
+      ? `rebalance-handoff needs an even number of partitions (two instances share them), got ${flag('partitions')}`
       : k.messages % k.partitions !== 0
-        ? `--messages must be a multiple of --partitions (${k.partitions}) so the instances get equal shares`
+        ? `${flag('messages')} must be a multiple of ${flag('partitions')} so the instances get equal shares`
         : crashMessage(k) >= perPartition(k)
-          ? `the crash (after message ${crashMessage(k)}) must fall inside instance #1's first partition (${perPartition(k)} messages): lower --crash-batch/--crash-after or raise --messages`
+          ? `the crash (after message ${crashMessage(k)}: ${flag('crashBatch')}, ${flag('crashAfter')}) must fall inside instance #1's first partition (${perPartition(k)} messages): lower the crash or raise --messages`
           : undefined,
   predict: (k) => ({
     'auto-commit': { lost: 0, duplicated: crashMessage(k) },

@@ -31,11 +31,11 @@ export default defineScenario({
   knobs: { messages: { default: 1000 }, partitions: { default: 1 }, batch: { default: 100 }, crashAfter: { default: 37 }, crashBatch: { default: 3 } },
   instances: ['auto-commit', 'manual-commit', 'file-checkpoint'],
   faults: (k) => [killAt({ point: 'mid-batch', atProcessed: crashMessage(k) }), deleteRecordsBefore({ partition: 0, offset: deleteBefore(k) })],
-  validate: (k) =>
+  validate: (k, flag) =>
     k.partitions !== 1
-      ? 'retention-gap is defined on one partition; use --partitions 1'
+      ? `retention-gap is defined on one partition, got ${flag('partitions')}; use --partitions 1`
       : deleteBefore(k) >= k.messages
-        ? `records before message ${deleteBefore(k)} are deleted: raise --messages above ${deleteBefore(k)}`
+        ? `records before offset ${deleteBefore(k)} (two batches past the crash batch: ${flag('crashBatch')}, ${flag('batch')}) are deleted, which leaves nothing of ${flag('messages')}: raise --messages above ${deleteBefore(k)}`
         : undefined,
   predict: (k) => {
     const gap = deleteBefore(k) - crashMessage(k);

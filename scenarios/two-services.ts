@@ -46,11 +46,11 @@ export default defineScenario({
     killAt({ point: 'mid-batch', atProcessed: crashMessage(k), instances: ['shared-file-A'] }),
     killAt({ point: 'mid-batch', atProcessed: bCrash(k), instances: ['shared-file-B'] }),
   ],
-  validate: (k) =>
+  validate: (k, flag) =>
     k.partitions !== 1
-      ? 'two-services shows the shared file on one partition; use --partitions 1'
+      ? `two-services shows the shared file on one partition, got ${flag('partitions')}; use --partitions 1`
       : bSaved(k) > k.messages || aSaved(k) + bCrash(k) > k.messages
-        ? `service B must crash before the end: raise --messages to at least ${Math.max(bSaved(k), aSaved(k) + bCrash(k))}`
+        ? `service B must crash before the end of ${flag('messages')}: raise --messages to at least ${Math.max(bSaved(k), aSaved(k) + bCrash(k))}`
         : undefined,
   predict: (k) => ({
     'service-A': { lost: 0, duplicated: 0 },

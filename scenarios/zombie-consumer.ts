@@ -56,13 +56,13 @@ export default defineScenario({
   ],
   faults: (k) => [freeze({ atProcessed: freezeAt(k), instances: ['manual-commit#1', 'file-checkpoint#1'] })],
   rebalances: 'expected',
-  validate: (k) =>
+  validate: (k, flag) =>
     k.partitions < 2 || k.partitions % 2 !== 0
-      ? 'zombie-consumer needs an even number of partitions (two instances share them), e.g. --partitions 4'
+      ? `zombie-consumer needs an even number of partitions (two instances share them), got ${flag('partitions')}`
       : k.messages % k.partitions !== 0
-        ? `--messages must be a multiple of --partitions (${k.partitions})`
+        ? `${flag('messages')} must be a multiple of ${flag('partitions')}`
         : freezeAt(k) >= perPartition(k)
-          ? `the freeze (at message ${freezeAt(k)}) must fall inside instance #1's first partition (${perPartition(k)} messages): lower --crash-batch or raise --messages`
+          ? `the freeze (after message ${freezeAt(k)}: ${flag('crashBatch')} × ${flag('batch')}) must fall inside instance #1's first partition (${perPartition(k)} messages): lower --crash-batch or raise --messages`
           : undefined,
   predict: (k) => ({
     'manual-commit': { lost: 0, duplicated: { min: k.batch, max: k.batch + k.messages / 2 - freezeAt(k) } },
