@@ -23,6 +23,11 @@ export interface Trigger {
   /** For message points: the message number, counted by this process. */
   atProcessed?: number;
   action: 'die' | 'hold';
+  /**
+   * A hold at `mid-batch` that is a freeze (the supervisor SIGSTOPs the process meanwhile):
+   * the process records a `frozen` event in its history before it says it reached the point.
+   */
+  record?: 'frozen';
 }
 
 /** Everything a strategy process needs, passed by the supervisor (validated on arrival). */
