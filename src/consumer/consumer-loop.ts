@@ -59,8 +59,9 @@ export class ConsumerLoop {
   #processed = 0;
   #joins = 0;
   #finishing = false;
-  /** Stopped by a harness artifact, or dead (only reachable when `die` returns control, i.e. in tests). */
+  /** A harness artifact or a fatal error: nothing more is processed. */
   #stopped = false;
+  /** A die trigger fired: nothing more is recorded (seen only when a test's `die` throws instead of killing). */
   #dead = false;
   /** A joined hold is waiting for its continue: later assignments stay paused too. */
   #joinHeld = false;
