@@ -47,4 +47,4 @@ export function stillRunning(pids: Iterable<number>): number[] {
 }
 
 export const isBroker = (args: string) => args.includes('kafka-offset-lab-broker-');
-export const isStrategy = (args: string) => args.includes('strategy-child.ts');
+export const isStrategy = (args: string) => args.includes('child-main.ts');

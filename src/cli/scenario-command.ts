@@ -7,7 +7,7 @@ import { detectLang } from '../report/lang.ts';
 import { renderSummary } from '../report/summary.ts';
 import { renderReport } from '../report/table.ts';
 import type { RunResult } from '../runner/run-result.ts';
-import type { ScenarioDefinition } from '../runner/scenario.ts';
+import type { Knobs, ScenarioDefinition } from '../runner/scenario.ts';
 import { runScenario } from '../runner/run-scenario.ts';
 import { ExitCode, UserError, errorMessage } from '../util/errors.ts';
 import { resultsDir } from '../util/paths.ts';
@@ -80,8 +80,8 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
     throw new UserError('"all" runs every scenario with its own defaults; knob flags apply to one scenario at a time.');
   }
   const plan = (chosen as ScenarioDefinition[]).map((scenario) => {
-    const knobs = validateKnobs({ ...scenario.defaults, ...options.knobs });
-    const problem = scenario.validate?.(knobs);
+    const knobs = validateKnobs({ ...scenario.defaults, ...options.knobs } as Knobs);
+    const problem = scenario.validate?.(knobs, (name: string) => `--${name}`);
     if (problem) throw new UserError(problem);
     return { scenario, knobs };
   });

@@ -23,7 +23,10 @@ export interface Trigger {
   /** For message points: the message number, counted by this process. */
   atProcessed?: number;
   action: 'die' | 'hold';
-  /** A hold that is a freeze: the process records a `frozen` event before it holds. */
+  /**
+   * A hold at `mid-batch` that is a freeze (the supervisor SIGSTOPs the process meanwhile):
+   * the process records a `frozen` event in its history before it says it reached the point.
+   */
   record?: 'frozen';
 }
 

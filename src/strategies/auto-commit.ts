@@ -1,4 +1,4 @@
-import type { Strategy, StrategyInfo, StrategyOptions, StrategyRuntime } from './strategy.ts';
+import type { AutoCommitOptions, StrategyInfo, StrategyModule } from './strategy.ts';
 
 /**
  * kafkajs `autoCommit: true`. kafkajs marks a message's offset as resolved only after
@@ -8,7 +8,7 @@ import type { Strategy, StrategyInfo, StrategyOptions, StrategyRuntime } from '.
  * returns at once, the offsets are committed before the work is done, and a crash loses
  * whatever was still queued.
  */
-export function describeAutoCommit(options: StrategyOptions = {}): StrategyInfo {
+function describe(options: AutoCommitOptions = {}): StrategyInfo {
   const handedOff = options.processing === 'handed-off';
   return {
     name: 'auto-commit',
@@ -25,13 +25,14 @@ export function describeAutoCommit(options: StrategyOptions = {}): StrategyInfo 
 /** The Java client's default auto.commit.interval.ms, made explicit. */
 export const autoCommitIntervalMs = 5000;
 
-export function createAutoCommit(_runtime: StrategyRuntime, options: StrategyOptions = {}): Strategy {
-  return {
-    ...describeAutoCommit(options),
+export const autoCommit: StrategyModule<AutoCommitOptions> = {
+  describe,
+  // The client saves by itself: no save(); its commits reach the history through the commit event.
+  create: (_runtime, options = {}) => ({
     autoCommit: { intervalMs: autoCommitIntervalMs },
     processing: options.processing ?? 'awaited',
     saveOrder: 'after-process',
     savedVia: 'auto-commit',
-    readResumePlan: () => ({ from: 'kafka' }),
-  };
-}
+    resumePlan: () => ({ from: 'kafka' }),
+  }),
+};

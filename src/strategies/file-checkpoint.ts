@@ -1,15 +1,16 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { formatCheckpointFile, parseCheckpointFile } from '../boundary/parse.ts';
 import type { Positions } from '../history/events.ts';
-import type { ResumePlan, Strategy, StrategyInfo, StrategyOptions, StrategyRuntime } from './strategy.ts';
+import type { FileCheckpointOptions, ResumePlan, StrategyInfo, StrategyModule } from './strategy.ts';
 
 /**
- * Never commits to Kafka. After each processed batch it writes its checkpoint file
- * ({ topic, positions: { partition: nextOffset } }); on start it reads the file and seeks
- * there. A brand-new instance (no file yet) starts at the beginning of the topic; when the
- * file is missing or unreadable on a restart it falls back to `fallback` (earliest or latest).
+ * Never commits to Kafka. After each processed batch it writes its checkpoint file (the one
+ * format of src/boundary/parse.ts); on start, and on every assignment, it reads the file and
+ * seeks there. A brand-new instance (no file yet) starts at the beginning of the topic; when
+ * the file is missing or unreadable on a restart it falls back to `fallback` (earliest or latest).
  */
-export function describeFileCheckpoint(options: StrategyOptions = {}): StrategyInfo {
+function describe(options: FileCheckpointOptions = {}): StrategyInfo {
   const atomic = options.write === 'atomic';
   return {
     name: 'file-checkpoint',
@@ -20,45 +21,39 @@ export function describeFileCheckpoint(options: StrategyOptions = {}): StrategyI
   };
 }
 
-export interface CheckpointFile {
-  topic: string;
-  positions: Positions;
-}
-
-export function checkpointPath(workDir: string, instance: string, options: StrategyOptions = {}): string {
+export function checkpointPath(workDir: string, instance: string, options: FileCheckpointOptions = {}): string {
   return join(workDir, options.checkpointFile ?? `checkpoint-${instance}.json`);
 }
 
-export function createFileCheckpoint(runtime: StrategyRuntime, options: StrategyOptions = {}): Strategy {
-  const path = checkpointPath(runtime.workDir, runtime.instance, options);
-  const write = options.write ?? 'in-place';
-  return {
-    ...describeFileCheckpoint(options),
-    autoCommit: false,
-    processing: 'awaited',
-    saveOrder: 'after-process',
-    savedVia: 'checkpoint-file',
-    readResumePlan: () => resumePlan(path, runtime, options),
-    save: async (positions: Positions, crashDuringSave?: () => never) => {
-      const text = JSON.stringify({ topic: runtime.topic, positions } satisfies CheckpointFile);
-      if (crashDuringSave) tornWrite(write === 'atomic' ? `${path}.tmp` : path, text, crashDuringSave);
-      if (write === 'atomic') writeAtomically(path, text);
-      else writeFileSync(path, text); // what most hand-written checkpoints do
-    },
-  };
-}
+export const fileCheckpoint: StrategyModule<FileCheckpointOptions> = {
+  describe,
+  create: (runtime, options = {}) => {
+    const path = checkpointPath(runtime.workDir, runtime.instance, options);
+    const atomic = options.write === 'atomic';
+    // The fallback is what the code does when a file it wrote before is gone; a brand-new
+    // instance naturally starts at the beginning of the topic.
+    const policy = runtime.incarnation === 1 ? 'earliest' : (options.fallback ?? 'earliest');
+    return {
+      autoCommit: false,
+      processing: 'awaited',
+      saveOrder: 'after-process',
+      savedVia: 'checkpoint-file',
+      resumePlan: () => readResumePlan(path, runtime.topic, policy),
+      save: async (positions: Positions, crashDuringSave?: () => never) => {
+        const text = formatCheckpointFile(runtime.topic, positions);
+        if (crashDuringSave) tornWrite(atomic ? `${path}.tmp` : path, text, crashDuringSave);
+        if (atomic) writeAtomically(path, text);
+        else writeFileSync(path, text); // what most hand-written checkpoints do
+      },
+    };
+  },
+};
 
-function resumePlan(path: string, runtime: StrategyRuntime, options: StrategyOptions): ResumePlan {
-  // The fallback is what the code does when a file it wrote before is gone; a brand-new
-  // instance naturally starts at the beginning of the topic.
-  const policy = runtime.incarnation === 1 ? 'earliest' : (options.fallback ?? 'earliest');
+/** Where a process resumes from its checkpoint file at `path`. */
+export function readResumePlan(path: string, topic: string, policy: 'earliest' | 'latest'): ResumePlan {
   if (!existsSync(path)) return { from: 'fallback', reason: 'missing', policy };
   try {
-    const parsed = JSON.parse(readFileSync(path, 'utf8')) as CheckpointFile;
-    if (parsed.topic !== runtime.topic || typeof parsed.positions !== 'object' || parsed.positions === null) {
-      return { from: 'fallback', reason: 'unreadable', detail: 'not a checkpoint of this topic', policy };
-    }
-    return { from: 'checkpoint', positions: parsed.positions };
+    return { from: 'checkpoint', positions: parseCheckpointFile(readFileSync(path, 'utf8'), topic) };
   } catch (error) {
     return { from: 'fallback', reason: 'unreadable', detail: (error as Error).message, policy };
   }

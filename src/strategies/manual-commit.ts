@@ -1,5 +1,5 @@
 import type { Positions } from '../history/events.ts';
-import type { Strategy, StrategyInfo, StrategyOptions, StrategyRuntime } from './strategy.ts';
+import type { ManualCommitOptions, StrategyInfo, StrategyModule } from './strategy.ts';
 
 /**
  * `autoCommit: false`; after each batch of processed messages, commit offset+1 of the last
@@ -7,7 +7,7 @@ import type { Strategy, StrategyInfo, StrategyOptions, StrategyRuntime } from '.
  * Variants: commit before processing the batch (at-most-once); commit the processed offset
  * instead of offset+1 (the off-by-one of claim C3).
  */
-export function describeManualCommit(options: StrategyOptions = {}): StrategyInfo {
+function describe(options: ManualCommitOptions = {}): StrategyInfo {
   if (options.commitOrder === 'before-process') {
     return {
       name: 'manual-commit',
@@ -29,26 +29,24 @@ export function describeManualCommit(options: StrategyOptions = {}): StrategyInf
   };
 }
 
-export function createManualCommit({ consumer, topic }: StrategyRuntime, options: StrategyOptions = {}): Strategy {
-  const offByOne = options.commitOffset === 'processed';
-  return {
-    ...describeManualCommit(options),
-    autoCommit: false,
-    processing: 'awaited',
-    saveOrder: options.commitOrder ?? 'after-process',
-    savedVia: 'kafka-commit',
-    readResumePlan: () => ({ from: 'kafka' }),
-    save: async (positions: Positions, crashDuringSave?: () => never) => {
-      // A Kafka commit cannot be torn: the broker applies it whole or not at all. Dying
-      // "during" it means dying before the request is sent.
-      crashDuringSave?.();
-      await consumer.commitOffsets(
-        Object.entries(positions).map(([partition, next]) => ({
-          topic,
-          partition: Number(partition),
-          offset: String(offByOne ? next - 1 : next),
-        })),
-      );
-    },
-  };
-}
+export const manualCommit: StrategyModule<ManualCommitOptions> = {
+  describe,
+  create: ({ consumer }, options = {}) => {
+    const offByOne = options.commitOffset === 'processed';
+    return {
+      autoCommit: false,
+      processing: 'awaited',
+      saveOrder: options.commitOrder ?? 'after-process',
+      savedVia: 'kafka-commit',
+      resumePlan: () => ({ from: 'kafka' }),
+      save: async (positions: Positions, crashDuringSave?: () => never) => {
+        // A Kafka commit cannot be torn: the broker applies it whole or not at all. Dying
+        // "during" it means dying before the request is sent.
+        crashDuringSave?.();
+        const toCommit: Positions = {};
+        for (const [partition, next] of Object.entries(positions)) toCommit[Number(partition)] = offByOne ? next - 1 : next;
+        await consumer.commit(toCommit);
+      },
+    };
+  },
+};

@@ -1,21 +1,33 @@
-import { createAutoCommit, describeAutoCommit } from './auto-commit.ts';
-import { createFileCheckpoint, describeFileCheckpoint } from './file-checkpoint.ts';
-import { createManualCommit, describeManualCommit } from './manual-commit.ts';
-import type { Strategy, StrategyInfo, StrategyOptions, StrategyRuntime } from './strategy.ts';
+import { autoCommit } from './auto-commit.ts';
+import { fileCheckpoint } from './file-checkpoint.ts';
+import { manualCommit } from './manual-commit.ts';
+import type { Strategy, StrategyChoice, StrategyInfo, StrategyModule, StrategyName, StrategyOptionsByName, StrategyRuntime } from './strategy.ts';
 
-const strategies = {
-  'auto-commit': { describe: describeAutoCommit, create: createAutoCommit },
-  'manual-commit': { describe: describeManualCommit, create: createManualCommit },
-  'file-checkpoint': { describe: describeFileCheckpoint, create: createFileCheckpoint },
-} satisfies Record<string, { describe: (o?: StrategyOptions) => StrategyInfo; create: (r: StrategyRuntime, o?: StrategyOptions) => Strategy }>;
+export type { StrategyName } from './strategy.ts';
 
-export type StrategyName = keyof typeof strategies;
-export const strategyNames = Object.keys(strategies) as StrategyName[];
+/** Every strategy by name; a new strategy is one module and one line here. */
+const modules: { [K in StrategyName]: StrategyModule<StrategyOptionsByName[K]> } = {
+  'auto-commit': autoCommit,
+  'manual-commit': manualCommit,
+  'file-checkpoint': fileCheckpoint,
+};
 
-export function strategyInfo(name: StrategyName, options: StrategyOptions = {}): StrategyInfo {
-  return strategies[name].describe(options);
+export const strategyNames = Object.keys(modules) as StrategyName[];
+
+export function strategyModule<K extends StrategyName>(name: K): StrategyModule<StrategyOptionsByName[K]> {
+  return modules[name];
 }
 
-export function createStrategy(name: StrategyName, runtime: StrategyRuntime, options: StrategyOptions = {}): Strategy {
-  return strategies[name].create(runtime, options);
+/*
+ * A choice pairs a name with that name's options, but TypeScript cannot follow the pairing
+ * through an index: the cast below is the one place it is asserted.
+ */
+const moduleOf = (choice: StrategyChoice) => modules[choice.strategy] as StrategyModule<StrategyChoice['options']>;
+
+export function strategyInfo(choice: StrategyChoice): StrategyInfo {
+  return moduleOf(choice).describe(choice.options ?? {});
+}
+
+export function createStrategy(choice: StrategyChoice, runtime: StrategyRuntime): Strategy {
+  return moduleOf(choice).create(runtime, choice.options ?? {});
 }

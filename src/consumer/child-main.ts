@@ -1,0 +1,56 @@
+/**
+ * Entry point of one strategy process. The supervisor forks it with a ChildConfig in argv[2];
+ * it builds the Kafka port, the strategy and the consumer loop, and runs them.
+ */
+import { parseChildConfig, parseSupervisorMessage } from '../boundary/parse.ts';
+import { JsonlWriter } from '../history/jsonl.ts';
+import { createKafka } from '../kafka/client.ts';
+import { securityFromEnv } from '../kafka/security.ts';
+import { createStrategy } from '../strategies/registry.ts';
+import { ConsumerLoop, type SupervisorChannel } from './consumer-loop.ts';
+import { KafkajsPort } from './kafkajs-port.ts';
+import type { ChildConfig } from './protocol.ts';
+
+function fail(line: string, code: number): never {
+  process.stderr.write(`${line}\n`);
+  process.exit(code);
+}
+
+function start(config: ChildConfig): ConsumerLoop {
+  const { instance, incarnation, topic, groupId, workDir, row, outputTopic } = config;
+  // A generous retry window (~13 s): a commit sent while the broker restarts is retried until it is back.
+  const kafka = createKafka(config.brokers, `kol-${instance}-${incarnation}`, {
+    security: config.securityFromEnv ? securityFromEnv() : {},
+    retries: 10,
+    maxRetryTime: 2000,
+  });
+  const port = new KafkajsPort(kafka, { topic, groupId, sessionTimeoutMs: config.sessionTimeoutMs });
+  const runtime = { consumer: port, kafka, topic, workDir, instance, row, groupId, incarnation, ...(outputTopic ? { outputTopic } : {}) };
+  const channel: SupervisorChannel = {
+    send: (message) => void process.send?.(message),
+    receive: (handler) =>
+      void process.on('message', (value) => {
+        try {
+          handler(parseSupervisorMessage(value));
+        } catch (error) {
+          fail(`${instance}: bad message from the supervisor: ${(error as Error).message}`, 1);
+        }
+      }),
+  };
+  const { batchSize, drainTo, logStart, triggers } = config;
+  const history = new JsonlWriter(config.historyPath);
+  return new ConsumerLoop({ port, strategy: createStrategy(config.choice, runtime), history, triggers, channel, instance, incarnation, topic, batchSize, drainTo, logStart });
+}
+
+// The supervisor is gone (it crashed or was killed): do not linger as an orphan.
+process.on('disconnect', () => process.exit(0));
+
+let config: ChildConfig;
+let loop: ConsumerLoop;
+try {
+  config = parseChildConfig(process.argv[2] ?? '');
+  loop = start(config);
+} catch (error) {
+  fail(`strategy process: bad configuration: ${(error as Error).message}`, 2);
+}
+loop.run().catch((error: Error) => fail(`${config.instance}: ${error.stack ?? error.message}`, 1));

@@ -1,0 +1,259 @@
+import type { CrashPointName, HistoryEvent, Positions } from '../history/events.ts';
+import type { ResumePlan, Strategy } from '../strategies/strategy.ts';
+import type { ConsumerPort, Delivery } from './port.ts';
+import type { Trigger } from './protocol.ts';
+import { PartitionBook } from './partition-book.ts';
+import { Triggers, type SupervisorChannel } from './triggers.ts';
+
+export type { SupervisorChannel } from './triggers.ts';
+
+/** Where the loop records its history: a JsonlWriter in a strategy process, an array in a test. */
+export interface HistorySink {
+  append(event: HistoryEvent): void;
+}
+
+export interface ConsumerLoopOptions {
+  port: ConsumerPort;
+  strategy: Strategy;
+  history: HistorySink;
+  triggers: readonly Trigger[];
+  channel: SupervisorChannel;
+  instance: string;
+  incarnation: number;
+  /** Only named in messages. */
+  topic: string;
+  /** Saving unit: the strategy saves after every `batchSize` processed messages. */
+  batchSize: number;
+  /** Exit cleanly once every partition is read up to these end offsets. */
+  drainTo: Positions;
+  /** First offset in the log per partition: where "earliest" resumes. */
+  logStart: Positions;
+  /** Called at a die trigger once its `crash` event is recorded; default: SIGKILL this process. */
+  die?: () => never;
+  /** Default: process.exit. */
+  exit?: (code: number) => void;
+  /** Where the loop says what went wrong; default: stderr. */
+  log?: (line: string) => void;
+}
+
+/** Simulated work per message when processing is handed off to a queue. */
+export const handedOffWorkMs = 2;
+
+const killSelf = (): never => {
+  process.kill(process.pid, 'SIGKILL');
+  throw new Error('unreachable: SIGKILL did not stop the process');
+};
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+/**
+ * The life of one strategy process: resume where the strategy says, record every delivery
+ * in the history before it counts as processed, save the strategy's way on batch boundaries,
+ * act on its triggers (die or hold), and exit once drained to the end offsets.
+ */
+export class ConsumerLoop {
+  readonly #o: ConsumerLoopOptions;
+  readonly #die: () => never;
+  readonly #exit: (code: number) => void;
+  readonly #log: (line: string) => void;
+  readonly #book: PartitionBook;
+  #processed = 0;
+  #joins = 0;
+  #finishing = false;
+  /** A harness artifact or a fatal error: nothing more is processed. */
+  #stopped = false;
+  /** A die trigger fired: nothing more is recorded (seen only when a test's `die` throws instead of killing). */
+  #dead = false;
+  /** A joined hold is waiting for its continue: later assignments stay paused too. */
+  #joinHeld = false;
+  readonly #triggers: Triggers;
+  #startPlan: ResumePlan = { from: 'kafka' };
+  readonly #queue: Delivery[] = [];
+  #working = false;
+
+  constructor(options: ConsumerLoopOptions) {
+    this.#triggers = new Triggers(options.triggers, options.channel);
+    this.#o = options;
+    this.#book = new PartitionBook(options.logStart);
+    this.#die = options.die ?? killSelf;
+    this.#exit = options.exit ?? ((code) => process.exit(code));
+    this.#log = options.log ?? ((line) => void process.stderr.write(`${line}\n`));
+  }
+
+  /** Opens the strategy, decides where to resume, and joins the group; resolves once consuming. */
+  async run(): Promise<void> {
+    const { port, strategy, incarnation } = this.#o;
+    this.#record({ kind: 'started', ...this.#who(), pid: process.pid, time: Date.now() });
+    await strategy.open?.();
+    // Decided before joining, so the seek on assignment can be made synchronously.
+    const plan = (this.#startPlan = strategy.resumePlan());
+    if (plan.from === 'kafka') this.#book.committed = await port.committedOffsets();
+    if (plan.from === 'fallback' && plan.policy === 'latest') this.#book.end = await port.endOffsets();
+    if (plan.from === 'fallback' && incarnation > 1) {
+      this.#record({ kind: 'fallback', ...this.#who(), reason: plan.reason, ...(plan.detail !== undefined ? { detail: plan.detail } : {}), policy: plan.policy, time: Date.now() });
+    }
+    await port.run(
+      {
+        onAssigned: (partitions) => this.#assigned(partitions),
+        onMessage: (delivery) => this.#received(delivery),
+        onCommitted: (positions) => {
+          const via = strategy.autoCommit ? 'auto-commit' : 'kafka-commit';
+          this.#record({ kind: 'saved', ...this.#who(), via, positions, time: Date.now() });
+        },
+        onFatal: (error) => this.#fatal(error, `consumer crashed: ${error.message}`),
+      },
+      { autoCommit: strategy.autoCommit },
+    );
+  }
+
+  #who() {
+    return { strategy: this.#o.instance, incarnation: this.#o.incarnation };
+  }
+
+  #record(event: HistoryEvent): void {
+    if (!this.#dead) this.#o.history.append(event);
+  }
+
+  /** Synchronous: called before the first fetch of the assignment, so its seeks win the race. */
+  #assigned(partitions: number[]): void {
+    const { port, strategy, channel } = this.#o;
+    const holds = this.#triggers.due('joined');
+    // Paused before the first fetch; resumed when the supervisor says continue.
+    if (holds.length > 0 || this.#joinHeld) port.pause();
+    if (holds.length > 0) this.#joinHeld = true;
+    const plan = this.#joins++ === 0 || this.#startPlan.from === 'kafka' ? this.#startPlan : strategy.resumePlan();
+    for (const [p, offset] of Object.entries(this.#book.assign(partitions, plan))) port.seek(Number(p), offset);
+    this.#record({ kind: 'joined', ...this.#who(), partitions, resumeFrom: this.#book.resumeFrom, time: Date.now() });
+    channel.send({ type: 'joined', partitions });
+    if (holds.length > 0) {
+      void (async () => {
+        for (const trigger of holds) await this.#triggers.hold(trigger, partitions);
+        this.#joinHeld = false;
+        port.resume();
+      })();
+    }
+    this.#finishIfDrained();
+    // After a rebalance Kafka resumes moved partitions at commits another member made: only
+    // bookkeeping (drain detection) needs them, so fetching them late is harmless.
+    if (this.#joins > 1 && this.#startPlan.from === 'kafka') {
+      port.committedOffsets().then((fresh) => {
+        this.#book.refreshCommitted(fresh, partitions);
+        this.#finishIfDrained();
+      }, (error: Error) => this.#fatal(error));
+    }
+  }
+
+  async #received(delivery: Delivery): Promise<void> {
+    if (this.#finishing || this.#stopped) return;
+    const { partition, offset } = delivery;
+    const start = this.#book.seekMissedBy(partition, offset);
+    // A message before the seek point means the seek raced the first fetch: a harness bug, never a lesson.
+    if (start !== undefined) {
+      return this.#artifact(`${this.#o.instance} received ${this.#o.topic}/${partition}@${offset} before its resume point ${start}`);
+    }
+    if (this.#o.strategy.processing === 'handed-off') {
+      this.#queue.push(delivery);
+      this.#work().catch((error: Error) => this.#fatal(error));
+      return; // the client now considers the message done and may commit its offset
+    }
+    await this.#handle(delivery);
+  }
+
+  /** Hand-off: the worker does the work later, one message at a time. */
+  async #work(): Promise<void> {
+    if (this.#working) return;
+    this.#working = true;
+    while (this.#queue.length > 0) {
+      const next = this.#queue.shift()!;
+      await sleep(handedOffWorkMs);
+      await this.#handle(next);
+    }
+    this.#working = false;
+  }
+
+  /** Processing one message: the whole life of a message inside the strategy. */
+  async #handle(delivery: Delivery): Promise<void> {
+    const { strategy, batchSize, channel } = this.#o;
+    const { partition, offset, seq } = delivery;
+    const n = this.#processed + 1;
+    // before-process strategies save the end of the batch they are about to process
+    if (strategy.save && strategy.saveOrder === 'before-process' && this.#processed % batchSize === 0) {
+      await this.#saveAt(n, { ...this.#book.next, [partition]: offset + batchSize });
+    }
+    await this.#reach('before-process', n);
+    // The delivery, durable before the message counts as processed (and the effect itself when the strategy has no apply).
+    this.#record({ kind: 'processed', ...this.#who(), partition, offset, seq });
+    await strategy.apply?.(delivery);
+    this.#processed = n;
+    this.#book.processed(partition, offset);
+    await this.#reach('mid-batch', n);
+    if (strategy.save && strategy.saveOrder === 'after-process' && n % batchSize === 0) await this.#saveAt(n, { ...this.#book.next });
+    if (n % 25 === 0) channel.send({ type: 'progress', processed: n });
+    this.#finishIfDrained();
+  }
+
+  /** Saves after (or, before-process, before) message `n`, with the during-save and after-save points. */
+  async #saveAt(n: number, toSave: Positions): Promise<void> {
+    const dies = this.#triggers.due('during-save', n).length > 0; // holds are refused at during-save
+    await this.#save(toSave, dies ? () => this.#dieAt('during-save') : undefined);
+    await this.#reach('after-save', n);
+  }
+
+  async #save(toSave: Positions, crashDuringSave?: () => never): Promise<void> {
+    const { strategy } = this.#o;
+    try {
+      await strategy.save?.(toSave, crashDuringSave);
+    } catch (error) {
+      this.#record({ kind: 'save-failed', ...this.#who(), positions: toSave, error: (error as Error).message, time: Date.now() });
+      throw error;
+    }
+    // Kafka commits are recorded from the client's own commit event (onCommitted).
+    if (strategy.savedVia !== 'kafka-commit' && strategy.savedVia !== 'auto-commit') {
+      this.#record({ kind: 'saved', ...this.#who(), via: strategy.savedVia, positions: toSave, time: Date.now() });
+    }
+  }
+
+  async #reach(point: Exclude<CrashPointName, 'during-save'>, n: number): Promise<void> {
+    for (const trigger of this.#triggers.due(point, n)) {
+      if (trigger.action === 'die') this.#dieAt(point);
+      if (trigger.record === 'frozen') this.#record({ kind: 'frozen', ...this.#who(), processedInIncarnation: this.#processed, time: Date.now() });
+      await this.#triggers.hold(trigger);
+    }
+  }
+
+  #dieAt(point: CrashPointName): never {
+    this.#record({ kind: 'crash', ...this.#who(), point, processedInIncarnation: this.#processed, time: Date.now() });
+    this.#dead = true;
+    return this.#die();
+  }
+
+  #finishIfDrained(): void {
+    if (this.#book.reached(this.#o.drainTo)) setImmediate(() => this.#finish().catch((error: Error) => this.#fatal(error)));
+  }
+
+  async #finish(): Promise<void> {
+    if (this.#finishing || this.#stopped) return;
+    this.#finishing = true;
+    const { strategy, port } = this.#o;
+    if (strategy.save && strategy.saveOrder === 'after-process' && Object.keys(this.#book.next).length > 0) await this.#save({ ...this.#book.next });
+    this.#record({ kind: 'drained', ...this.#who(), time: Date.now() });
+    await strategy.close?.();
+    // Leaving the group is a courtesy: if the broker is unreachable right now, the group
+    // notices the missing member after its session timeout anyway.
+    await Promise.race([port.disconnect().catch(() => {}), sleep(5000)]);
+    this.#exit(0);
+  }
+
+  #artifact(message: string): void {
+    this.#stopped = true;
+    this.#o.channel.send({ type: 'harness-artifact', message });
+    this.#log(`harness artifact: ${message}`);
+    this.#exit(70);
+  }
+
+  #fatal(error: Error, line = `${this.#o.instance}: ${error.stack ?? error.message}`): void {
+    if (this.#dead) return;
+    this.#stopped = true;
+    this.#log(line);
+    this.#exit(1);
+  }
+}

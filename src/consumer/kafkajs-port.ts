@@ -1,0 +1,107 @@
+import type { Admin, Consumer, Kafka } from 'kafkajs';
+import type { Positions } from '../history/events.ts';
+import { consumerSettings } from '../kafka/client.ts';
+import { decodeSeq } from '../kafka/messages.ts';
+import { waitFor } from '../util/wait-for.ts';
+import type { ConsumerHandlers, ConsumerPort } from './port.ts';
+
+export interface KafkajsPortSettings {
+  topic: string;
+  groupId: string;
+  /** Consumer session timeout: what every restart waits for after a SIGKILL. */
+  sessionTimeoutMs: number;
+  /** Where the port reports what kafkajs recovers from by itself; default: stderr. */
+  log?: (line: string) => void;
+}
+
+/** The ConsumerPort on kafkajs: one consumer on one topic, and admin calls for offsets. */
+export class KafkajsPort implements ConsumerPort {
+  readonly #kafka: Kafka;
+  readonly #consumer: Consumer;
+  readonly #topic: string;
+  readonly #groupId: string;
+  readonly #log: (line: string) => void;
+
+  constructor(kafka: Kafka, { topic, groupId, sessionTimeoutMs, log }: KafkajsPortSettings) {
+    this.#kafka = kafka;
+    this.#consumer = kafka.consumer({ groupId, ...consumerSettings(sessionTimeoutMs) });
+    this.#topic = topic;
+    this.#groupId = groupId;
+    this.#log = log ?? ((line) => void process.stderr.write(`${line}\n`));
+  }
+
+  async run(handlers: ConsumerHandlers, { autoCommit }: { autoCommit: false | { intervalMs: number } }): Promise<void> {
+    const consumer = this.#consumer;
+    const topic = this.#topic;
+    // GROUP_JOIN is emitted before the first fetch: a seek made synchronously in the handler is
+    // in place before any message is fetched (an await before it could lose that race).
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => handlers.onAssigned(payload.memberAssignment[topic] ?? []));
+    consumer.on(consumer.events.COMMIT_OFFSETS, ({ payload }) => {
+      const committed: Positions = {};
+      for (const t of payload.topics) for (const p of t.partitions) committed[Number(p.partition)] = Number(p.offset);
+      handlers.onCommitted(committed);
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart) this.#log(`consumer crashed: ${payload.error.message} (kafkajs restarts it)`);
+      else handlers.onFatal(payload.error);
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: autoCommit !== false,
+      ...(autoCommit ? { autoCommitInterval: autoCommit.intervalMs } : {}),
+      eachMessage: ({ partition, message }) => handlers.onMessage({ partition, offset: Number(message.offset), seq: decodeSeq(message.value) }),
+    });
+  }
+
+  seek(partition: number, offset: number): void {
+    this.#consumer.seek({ topic: this.#topic, partition, offset: String(offset) });
+  }
+
+  pause(): void {
+    this.#consumer.pause([{ topic: this.#topic }]);
+  }
+
+  resume(): void {
+    this.#consumer.resume([{ topic: this.#topic }]);
+  }
+
+  async commit(positions: Positions): Promise<void> {
+    const topic = this.#topic;
+    await this.#consumer.commitOffsets(Object.entries(positions).map(([partition, next]) => ({ topic, partition: Number(partition), offset: String(next) })));
+  }
+
+  /** The group's committed offsets (a dead predecessor cannot change them any more). */
+  async committedOffsets(): Promise<Positions> {
+    const groupId = this.#groupId;
+    const [result] = await this.#withAdmin(`the committed offsets of ${groupId}`, (admin) => admin.fetchOffsets({ groupId, topics: [this.#topic] }));
+    const committed: Positions = {};
+    for (const p of result?.partitions ?? []) if (Number(p.offset) >= 0) committed[p.partition] = Number(p.offset);
+    return committed;
+  }
+
+  async endOffsets(): Promise<Positions> {
+    const offsets = await this.#withAdmin(`the end offsets of ${this.#topic}`, (admin) => admin.fetchTopicOffsets(this.#topic));
+    return Object.fromEntries(offsets.map((p) => [p.partition, Number(p.high)]));
+  }
+
+  async disconnect(): Promise<void> {
+    await this.#consumer.disconnect();
+  }
+
+  /** Retries while the broker answers with a retriable error (a fresh broker is still loading its offsets topic). */
+  async #withAdmin<T>(what: string, call: (admin: Admin) => Promise<T>): Promise<T> {
+    const admin = this.#kafka.admin();
+    await admin.connect();
+    try {
+      return await waitFor(() => call(admin), {
+        maxWaitMs: 30_000,
+        intervalMs: 100,
+        description: what,
+        retryOn: (error) => (error as { retriable?: boolean }).retriable === true,
+      });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+}
