@@ -5,16 +5,11 @@ import { EnvironmentError, UserError, errorMessage } from '../util/errors.ts';
 import type { BrokerStartOptions, StartedBroker } from './broker.ts';
 import { teachingBrokerSettings } from './broker-settings.ts';
 import { interruptedWhileStarting, logTail, newClusterId, once, waitUntilReady } from './broker-start.ts';
-import { dockerRequest, probeDockerEngine, startContainerWatchdog, type DockerDetector } from './docker.ts';
-import { kafkaVersion } from './kafka-jars.ts';
+import { probeDockerEngine, startContainerWatchdog, type DockerDetector } from './docker.ts';
+import { builtKafkaImage, chooseKafkaImage } from './kafka-image.ts';
 
 /** Every container the harness starts carries this label, its value unique per broker. */
 export const containerLabel = 'dev.kafka-offset-lab.broker';
-
-/** apache/kafka:<version of kafka/pom.xml>, unless KAFKA_IMAGE names another image. */
-export function kafkaImage(env: NodeJS.ProcessEnv = process.env): string {
-  return env.KAFKA_IMAGE?.trim() || `apache/kafka:${kafkaVersion()}`;
-}
 
 /**
  * A broker property as the official image wants it in the environment (the rule of
@@ -90,8 +85,6 @@ export async function startContainerBroker(
   detectDocker: DockerDetector = probeDockerEngine,
 ): Promise<StartedBroker> {
   const began = Date.now();
-  const image = kafkaImage(env);
-  const version = versionOfImage(image);
   const docker = await detectDocker(env);
   if (!docker.reachable) {
     throw new EnvironmentError(`--broker container needs a Docker engine: ${docker.reason}.`, {
@@ -99,6 +92,9 @@ export async function startContainerBroker(
     });
   }
 
+  // KAFKA_IMAGE, else apache/kafka or the offline build, whichever is here; else a pull.
+  const { image, present } = await chooseKafkaImage(docker.endpoint, env);
+  const version = versionOfImage(image);
   const id = randomUUID();
   const log = createWriteStream(options.logPath, { flags: 'a' });
   log.on('error', () => {});
@@ -115,11 +111,7 @@ export async function startContainerBroker(
   });
 
   try {
-    if (docker.endpoint && !(await dockerRequest(docker.endpoint, 'GET', `/images/${encodeURIComponent(image)}/json`).then(() => true, () => false))) {
-      options.onProgress?.(`pulling ${image} (first use only)`);
-    } else {
-      options.onProgress?.(`starting container ${image}`);
-    }
+    options.onProgress?.(present === false ? `pulling ${image} (first use only)` : `starting container ${image}`);
     const loopbackOnly = docker.endpoint !== undefined && 'socketPath' in docker.endpoint;
     // A local engine publishes the port on 127.0.0.1 only, and that is the only address to use:
     // inside a container (CI here) testcontainers would otherwise pick the bridge gateway.
@@ -152,7 +144,7 @@ export async function startContainerBroker(
       throw new EnvironmentError(`could not start a container from image ${image}: ${firstLine(errorMessage(error))}${tail}`, {
         hint: env.KAFKA_IMAGE
           ? `Check KAFKA_IMAGE=${env.KAFKA_IMAGE} (docker image ls), build one offline (scripts/build-kafka-image.sh), or use --broker local.`
-          : `Check that Docker can pull ${image} (docker pull ${image}), build an image offline with scripts/build-kafka-image.sh and set KAFKA_IMAGE, or use --broker local.`,
+          : `Check that Docker can pull ${image} (docker pull ${image}), or build ${builtKafkaImage()} offline with scripts/build-kafka-image.sh (used when present), or use --broker local.`,
         cause: error,
       });
     }
