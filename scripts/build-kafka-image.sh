@@ -21,7 +21,8 @@
 # Environment (all optional):
 #   KAFKA_IMAGE        image name and tag     (default kafka-offset-lab/kafka:<kafka.version>)
 #   BASE_IMAGE         base image name        (default kafka-offset-lab/debian-jre17:bookworm-1)
-#   DEBIAN_MIRROR      apt mirror for debootstrap (default: from /etc/apt, else http://deb.debian.org/debian)
+#   DEBIAN_MIRROR      apt mirror for debootstrap (default: the one this machine's apt sources
+#                      use for bookworm, found by scripts/apt-mirror.sh; none there: an error)
 #   KAFKA_JARS_DIR     use the jars already in this folder instead of running Maven
 #   WORK_DIR           scratch folder (default: a new folder under ${TMPDIR:-/tmp}, removed at exit)
 set -euo pipefail
@@ -40,7 +41,7 @@ log() { printf '[build-kafka-image %3ds] %s\n' "$((SECONDS - START_S))" "$*" >&2
 die() { printf '[build-kafka-image] ERROR: %s\n' "$*" >&2; exit 1; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-usage() { sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 REBUILD_BASE=""
 CHECK=""
@@ -101,22 +102,18 @@ apt_install() {
 }
 
 # ---------------------------------------------------------------- 2. base image
+# The mirror comes from the machine's own apt sources (or DEBIAN_MIRROR): the project names none.
+source "$SCRIPT_DIR/apt-mirror.sh"
 debian_mirror() {
   if [ -n "${DEBIAN_MIRROR:-}" ]; then echo "$DEBIAN_MIRROR"; return; fi
-  local m=""
-  if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-    m="$(awk '/^URIs:/ { for (i = 2; i <= NF; i++) if ($i ~ /\/debian\/?$/) { print $i; exit } }' /etc/apt/sources.list.d/debian.sources)"
-  fi
-  if [ -z "$m" ] && [ -f /etc/apt/sources.list ]; then
-    m="$(awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^https?:\/\/.*\/debian\/?$/) { print $i; exit } }' /etc/apt/sources.list)"
-  fi
-  echo "${m:-http://deb.debian.org/debian}"
+  apt_mirror "$SUITE" /etc/apt && return
+  die "no Debian mirror for $SUITE in this machine's apt sources (/etc/apt/sources.list, /etc/apt/sources.list.d/*.list, *.sources); set DEBIAN_MIRROR=<URL of a Debian mirror>"
 }
 
 build_base() {
   command -v debootstrap >/dev/null 2>&1 || apt_install debootstrap
   local rootfs="$WORK_DIR/rootfs" mirror
-  mirror="$(debian_mirror)"
+  mirror="$(debian_mirror)" || exit 1
   as_root rm -rf --one-file-system "$rootfs"
   mkdir -p "$rootfs"
   log "debootstrap --variant=minbase $SUITE from $mirror with $JRE_PACKAGE (about a minute) ..."

@@ -1,21 +1,15 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { createWriteStream, existsSync, readFileSync, type WriteStream } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
-import { createKafka } from '../kafka/client.ts';
-import { EnvironmentError, ExitCode, UserError, errorMessage } from '../util/errors.ts';
-import { sleep } from '../util/wait-for.ts';
+import { EnvironmentError, UserError, errorMessage } from '../util/errors.ts';
 import type { BrokerStartOptions, StartedBroker } from './broker.ts';
 import { teachingBrokerSettings } from './broker-settings.ts';
-import { dockerRequest, probeDockerEngine, startContainerWatchdog, type DockerDetector } from './docker.ts';
-import { kafkaVersion } from './kafka-jars.ts';
+import { interruptedWhileStarting, logTail, newClusterId, once, waitUntilReady } from './broker-start.ts';
+import { probeDockerEngine, startContainerWatchdog, type DockerDetector } from './docker.ts';
+import { builtKafkaImage, chooseKafkaImage } from './kafka-image.ts';
 
 /** Every container the harness starts carries this label, its value unique per broker. */
 export const containerLabel = 'dev.kafka-offset-lab.broker';
-
-/** apache/kafka:<version of kafka/pom.xml>, unless KAFKA_IMAGE names another image. */
-export function kafkaImage(env: NodeJS.ProcessEnv = process.env): string {
-  return env.KAFKA_IMAGE?.trim() || `apache/kafka:${kafkaVersion()}`;
-}
 
 /**
  * A broker property as the official image wants it in the environment (the rule of
@@ -91,8 +85,6 @@ export async function startContainerBroker(
   detectDocker: DockerDetector = probeDockerEngine,
 ): Promise<StartedBroker> {
   const began = Date.now();
-  const image = kafkaImage(env);
-  const version = versionOfImage(image);
   const docker = await detectDocker(env);
   if (!docker.reachable) {
     throw new EnvironmentError(`--broker container needs a Docker engine: ${docker.reason}.`, {
@@ -100,6 +92,9 @@ export async function startContainerBroker(
     });
   }
 
+  // KAFKA_IMAGE, else apache/kafka or the offline build, whichever is here; else a pull.
+  const { image, present } = await chooseKafkaImage(docker.endpoint, env);
+  const version = versionOfImage(image);
   const id = randomUUID();
   const log = createWriteStream(options.logPath, { flags: 'a' });
   log.on('error', () => {});
@@ -116,11 +111,7 @@ export async function startContainerBroker(
   });
 
   try {
-    if (docker.endpoint && !(await dockerRequest(docker.endpoint, 'GET', `/images/${encodeURIComponent(image)}/json`).then(() => true, () => false))) {
-      options.onProgress?.(`pulling ${image} (first use only)`);
-    } else {
-      options.onProgress?.(`starting container ${image}`);
-    }
+    options.onProgress?.(present === false ? `pulling ${image} (first use only)` : `starting container ${image}`);
     const loopbackOnly = docker.endpoint !== undefined && 'socketPath' in docker.endpoint;
     // A local engine publishes the port on 127.0.0.1 only, and that is the only address to use:
     // inside a container (CI here) testcontainers would otherwise pick the bridge gateway.
@@ -153,11 +144,11 @@ export async function startContainerBroker(
       throw new EnvironmentError(`could not start a container from image ${image}: ${firstLine(errorMessage(error))}${tail}`, {
         hint: env.KAFKA_IMAGE
           ? `Check KAFKA_IMAGE=${env.KAFKA_IMAGE} (docker image ls), build one offline (scripts/build-kafka-image.sh), or use --broker local.`
-          : `Check that Docker can pull ${image} (docker pull ${image}), build an image offline with scripts/build-kafka-image.sh and set KAFKA_IMAGE, or use --broker local.`,
+          : `Check that Docker can pull ${image} (docker pull ${image}), or build ${builtKafkaImage()} offline with scripts/build-kafka-image.sh (used when present), or use --broker local.`,
         cause: error,
       });
     }
-    if (options.signal?.aborted) throw interrupted();
+    if (options.signal?.aborted) throw interruptedWhileStarting();
 
     const host = loopbackOnly || started.getHost() === 'localhost' ? '127.0.0.1' : started.getHost();
     const port = started.getMappedPort(clientPort);
@@ -166,7 +157,8 @@ export async function startContainerBroker(
     const written = await started.exec(['sh', '-c', `printf '%s' "$1" > ${listenersFile}.tmp && mv ${listenersFile}.tmp ${listenersFile}`, 'sh', advertised]);
     if (written.exitCode !== 0) throw new Error(`could not hand the advertised listeners to the container: ${written.output}`);
     options.onProgress?.(`starting Apache Kafka${version ? ` ${version}` : ''} in a container on ${brokers[0]}`);
-    await waitUntilReady(brokers, () => exited, options, env);
+    // The broker must answer with the address we advertised: proof the mapping works.
+    await waitUntilReady(brokers, { hasExited: () => exited, exitedWhat: 'the container exited during start-up', fail: (what) => new Error(what) }, options, env);
 
     return {
       kind: 'container',
@@ -185,38 +177,6 @@ export async function startContainerBroker(
   }
 }
 
-async function waitUntilReady(brokers: string[], hasExited: () => boolean, options: BrokerStartOptions, env: NodeJS.ProcessEnv): Promise<void> {
-  const timeoutMs = options.readyTimeoutMs ?? Number(env.KAFKA_READY_TIMEOUT_MS ?? 90_000);
-  const deadline = Date.now() + timeoutMs;
-  const admin = createKafka(brokers, 'kafka-offset-lab-ready', { connectionTimeout: 500, retries: 0 }).admin();
-  try {
-    for (;;) {
-      if (options.signal?.aborted) throw interrupted();
-      if (hasExited()) throw new Error('the container exited during start-up');
-      if (Date.now() > deadline) throw new Error(`the broker was not ready after ${Math.round(timeoutMs / 1000)} s`);
-      try {
-        await admin.connect();
-        const cluster = await admin.describeCluster();
-        // The broker must answer with the address we advertised: proof the mapping works.
-        if (cluster.controller !== null && cluster.brokers.some((b) => `${b.host}:${b.port}` === brokers[0])) return;
-      } catch {
-        // not listening yet
-      }
-      await sleep(150);
-    }
-  } finally {
-    await admin.disconnect().catch(() => {});
-  }
-}
-
-const interrupted = () => new UserError('interrupted while the broker was starting', { exitCode: ExitCode.interrupted });
-
-/** The last lines of the broker's log, as a paragraph to append to an error message ('' if none). */
-function logTail(logPath: string): string {
-  const text = existsSync(logPath) ? readFileSync(logPath, 'utf8').trim() : '';
-  return text ? `\nLast lines of ${logPath}:\n${text.split('\n').slice(-12).join('\n')}` : '';
-}
-
 function startFailure(what: string, logPath: string): EnvironmentError {
   return new EnvironmentError(`Kafka did not start in its container: ${what}.${logTail(logPath)}`, {
     hint: `The full broker log is ${logPath}; the container was removed.`,
@@ -227,17 +187,4 @@ const firstLine = (text: string) => text.trim().split('\n')[0] ?? '';
 
 function closeLog(log: WriteStream): Promise<void> {
   return new Promise((resolve) => (log.closed ? resolve() : log.end(() => resolve())));
-}
-
-/** Kafka cluster ids are 16 random bytes in URL-safe base64 without padding, not starting with '-'. */
-function newClusterId(): string {
-  for (;;) {
-    const id = randomBytes(16).toString('base64url');
-    if (!id.startsWith('-')) return id;
-  }
-}
-
-function once(fn: () => Promise<void>): () => Promise<void> {
-  let running: Promise<void> | undefined;
-  return () => (running ??= fn());
 }

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * Just enough of the Docker Engine API for the harness: is an engine there (fast, for the
- * broker choice), and remove the containers carrying a label (the watchdog's last resort).
+ * broker choice), is an image there, and remove the containers carrying a label (the
+ * watchdog's last resort).
  * testcontainers does the real work; this module never starts anything.
  */
 
@@ -67,6 +68,19 @@ export function dockerRequest(endpoint: DockerEndpoint, method: string, path: st
     req.on('error', reject);
     req.end();
   });
+}
+
+/**
+ * Is this image in the engine's local store (GET /images/{name}/json, the engine resolves the
+ * name as `docker run` would)? undefined when the engine could not be asked.
+ */
+export async function hasLocalImage(endpoint: DockerEndpoint, image: string): Promise<boolean | undefined> {
+  try {
+    await dockerRequest(endpoint, 'GET', `/images/${encodeURIComponent(image)}/json`);
+    return true;
+  } catch (error) {
+    return /HTTP 404/.test((error as Error).message) ? false : undefined;
+  }
 }
 
 /**

@@ -1,14 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { closeSync, cpSync, existsSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdtempSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createKafka } from '../kafka/client.ts';
-import { EnvironmentError, ExitCode, UserError } from '../util/errors.ts';
+import { EnvironmentError } from '../util/errors.ts';
 import { kafkaLog4jPath } from '../util/paths.ts';
 import { sleep } from '../util/wait-for.ts';
 import type { BrokerStartOptions, StartedBroker } from './broker.ts';
 import { teachingBrokerSettings } from './broker-settings.ts';
+import { logTail, newClusterId, once, waitUntilReady } from './broker-start.ts';
 import { freePort, isPortInUse } from './free-port.ts';
 import { findJava } from './java.ts';
 import { ensureKafkaJars, kafkaVersion } from './kafka-jars.ts';
@@ -70,12 +69,14 @@ export async function startLocalJvmBroker(options: BrokerStartOptions): Promise<
   watchdog.on('exit', () => (exited = true));
 
   const brokers = [`127.0.0.1:${port}`];
+  const ready = () =>
+    waitUntilReady(brokers, { hasExited: () => exited, exitedWhat: 'the broker process exited during start-up', fail: (what) => startFailure(what, options.logPath) }, options);
   const stop = once(async () => {
     await stopWatchdog(watchdog);
     rmSync(dataDir, { recursive: true, force: true });
   });
   try {
-    await waitUntilReady(brokers, () => exited, options);
+    await ready();
   } catch (error) {
     await stop();
     throw error;
@@ -87,7 +88,7 @@ export async function startLocalJvmBroker(options: BrokerStartOptions): Promise<
   const restart = async () => {
     const began = Date.now();
     watchdog.kill('SIGUSR2');
-    await waitUntilReady(brokers, () => exited, options);
+    await ready();
     return Date.now() - began;
   };
   return {
@@ -154,14 +155,6 @@ function serverProperties({ port, controllerPort, logDir }: { port: number; cont
   return Object.entries(settings).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
 }
 
-/** Kafka cluster ids are 16 random bytes in URL-safe base64 without padding, not starting with '-'. */
-function newClusterId(): string {
-  for (;;) {
-    const id = randomBytes(16).toString('base64url');
-    if (!id.startsWith('-')) return id;
-  }
-}
-
 // $1 is java, the rest its arguments. Background jobs of a non-interactive shell ignore
 // SIGINT, so Ctrl-C reaches the harness, which then stops the broker itself. The broker is
 // disposable: it is killed, not shut down, and its data folder goes with it.
@@ -189,34 +182,10 @@ async function stopWatchdog(watchdog: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-async function waitUntilReady(brokers: string[], hasExited: () => boolean, options: BrokerStartOptions): Promise<void> {
-  const timeoutMs = options.readyTimeoutMs ?? Number(process.env.KAFKA_READY_TIMEOUT_MS ?? 60_000);
-  const deadline = Date.now() + timeoutMs;
-  const admin = createKafka(brokers, 'kafka-offset-lab-ready', { connectionTimeout: 500, retries: 0 }).admin();
-  try {
-    for (;;) {
-      if (options.signal?.aborted) throw new UserError('interrupted while the broker was starting', { exitCode: ExitCode.interrupted });
-      if (hasExited()) throw startFailure('the broker process exited during start-up', options.logPath);
-      if (Date.now() > deadline) throw startFailure(`the broker was not ready after ${Math.round(timeoutMs / 1000)} s`, options.logPath);
-      try {
-        await admin.connect();
-        const cluster = await admin.describeCluster();
-        if (cluster.brokers.length > 0 && cluster.controller !== null) return;
-      } catch {
-        // not listening yet
-      }
-      await sleep(150);
-    }
-  } finally {
-    await admin.disconnect().catch(() => {});
-  }
-}
-
 function startFailure(what: string, logPath: string): EnvironmentError {
-  const lines = existsSync(logPath) ? readFileSync(logPath, 'utf8').trim().split('\n') : [];
-  const tail = lines.slice(-12).join('\n');
+  const tail = logTail(logPath);
   const inUse = /Address already in use/.test(tail);
-  return new EnvironmentError(`Kafka did not start: ${what}.${tail ? `\nLast lines of ${logPath}:\n${tail}` : ''}`, {
+  return new EnvironmentError(`Kafka did not start: ${what}.${tail}`, {
     hint: inUse
       ? 'A port the broker needs is taken; run again (a new free port is picked) or stop the process using it.'
       : `The full broker log is ${logPath}.`,
@@ -229,9 +198,4 @@ function runToEnd(command: string, args: string[], logFd: number): Promise<numbe
     child.on('error', reject);
     child.on('exit', (code) => resolve(code));
   });
-}
-
-function once(fn: () => Promise<void>): () => Promise<void> {
-  let running: Promise<void> | undefined;
-  return () => (running ??= fn());
 }

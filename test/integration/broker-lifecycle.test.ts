@@ -8,6 +8,7 @@ import { startLocalJvmBroker } from '../../src/broker/local-jvm.ts';
 import { createKafka } from '../../src/kafka/client.ts';
 import { EnvironmentError } from '../../src/util/errors.ts';
 import { waitFor } from '../../src/util/wait-for.ts';
+import { cleanEnv } from '../env.ts';
 import { descendants, isBroker, stillRunning } from '../processes.ts';
 
 const logDir = mkdtempSync(join(tmpdir(), 'kol-broker-test-'));
@@ -39,7 +40,7 @@ describe('the local JVM broker is a disposable object', () => {
   });
 
   test('a harness killed with SIGKILL takes its broker with it', async () => {
-    const harness = spawn(process.execPath, ['test/fixtures/start-broker-and-wait.ts', join(logDir, 'b.log')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const harness = spawn(process.execPath, ['test/fixtures/start-broker-and-wait.ts', join(logDir, 'b.log')], { stdio: ['ignore', 'pipe', 'inherit'], env: cleanEnv() });
     await new Promise<void>((resolve, reject) => {
       harness.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
       harness.once('exit', (code) => reject(new Error(`fixture exited early with ${code}`)));

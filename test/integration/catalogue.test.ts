@@ -8,6 +8,7 @@ import type { HistoryEvent } from '../../src/history/events.ts';
 import type { RunResult } from '../../src/runner/run-result.ts';
 import { startLocalJvmBroker } from '../../src/broker/local-jvm.ts';
 import { runScenario } from '../../src/runner/run-scenario.ts';
+import { cleanEnv } from '../env.ts';
 import { sharedBroker } from './shared-broker.ts';
 
 const resultsRoot = mkdtempSync(join(tmpdir(), 'kol-catalogue-'));
@@ -177,7 +178,7 @@ describe('the scenario catalogue on a real broker: exact counts from the mechani
 
   test('npm run scenario all: one summary, the same counts as the runs above', async () => {
     const child = spawn(process.execPath, ['src/cli/scenario-main.ts', 'all', '--json'], {
-      env: { ...process.env, KAFKA_BROKERS: inject('brokers').join(','), KAFKA_SESSION_TIMEOUT_MS: '3000' },
+      env: cleanEnv({ KAFKA_BROKERS: inject('brokers').join(','), KAFKA_SESSION_TIMEOUT_MS: '3000' }),
     });
     let stdout = '';
     child.stdout.on('data', (c) => (stdout += c));

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
 import { waitFor } from '../../src/util/wait-for.ts';
+import { cleanEnv } from '../env.ts';
 import { descendants, isBroker, isStrategy, stillRunning } from '../processes.ts';
 
 interface Run {
@@ -12,11 +13,8 @@ interface Run {
   stderr: string;
 }
 
-const cliEnv = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => {
-  const env = { ...process.env, ...extra };
-  for (const key of Object.keys(extra)) if (extra[key] === undefined) delete env[key];
-  return env;
-};
+// The caller's KAFKA_BROKER, KAFKA_BROKERS, LANG … never reach the CLI: each test states its own.
+const cliEnv = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => cleanEnv(extra);
 
 function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve) => {

@@ -11,6 +11,7 @@ import { createKafka } from '../../src/kafka/client.ts';
 import { runScenario } from '../../src/runner/run-scenario.ts';
 import { EnvironmentError } from '../../src/util/errors.ts';
 import { waitFor } from '../../src/util/wait-for.ts';
+import { cleanEnv } from '../env.ts';
 
 /**
  * The container provider end to end on a real Docker engine. The image is KAFKA_IMAGE, else
@@ -19,7 +20,7 @@ import { waitFor } from '../../src/util/wait-for.ts';
  * fail: CI must prove this path.
  */
 const image = process.env.KAFKA_IMAGE || `kafka-offset-lab/kafka:${kafkaVersion()}`;
-const env = { ...process.env, KAFKA_IMAGE: image };
+const env = cleanEnv({ KAFKA_IMAGE: image });
 const docker = await probeDockerEngine(process.env);
 const unavailable = !docker.reachable
   ? `no Docker engine: ${docker.reason}`

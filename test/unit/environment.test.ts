@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { chooseBrokerKind, resolveBrokerKind, type MachineProbe } from '../../src/broker/choose.ts';
-import { containerEnvironment, kafkaImage, propertyToEnv } from '../../src/broker/container.ts';
+import { containerEnvironment, propertyToEnv } from '../../src/broker/container.ts';
 import { findDockerEndpoint, probeDockerEngine } from '../../src/broker/docker.ts';
 import { parseBrokerList } from '../../src/broker/external.ts';
 import { parseJavaMajor } from '../../src/broker/java.ts';
+import { kafkaImage } from '../../src/broker/kafka-image.ts';
 import { detectLang } from '../../src/report/lang.ts';
 
 describe('environment detection', () => {
@@ -38,18 +39,21 @@ describe('environment detection', () => {
     expect(() => chooseBrokerKind('external', {})).toThrow(/needs KAFKA_BROKERS/);
   });
 
+  // Docker answers with every candidate image present (the image cases: broker-choice.test.ts)
   const probe = (docker: boolean, jvmProblems: string[] = []): MachineProbe => ({
     docker: async () => (docker ? { reachable: true, where: '/fake.sock', endpoint: { socketPath: '/fake.sock', where: '/fake.sock' } } : { reachable: false, reason: 'no Docker socket (looked for /fake.sock)' }),
+    presentImages: async (_endpoint, candidates) => new Set(candidates),
     localJvmProblems: () => jvmProblems,
   });
   const noProbing: MachineProbe = {
     docker: () => Promise.reject(new Error('must not probe')),
+    presentImages: () => Promise.reject(new Error('must not probe')),
     localJvmProblems: () => {
       throw new Error('must not probe');
     },
   };
 
-  test('auto: a reachable Docker engine → container, else local when Java and Maven/jars are there', async () => {
+  test('auto: a reachable Docker engine with a Kafka image → container, else local when Java and Maven/jars are there', async () => {
     expect(await resolveBrokerKind('auto', {}, probe(true))).toBe('container');
     expect(await resolveBrokerKind('auto', {}, probe(true, ['Java was not found']))).toBe('container');
     expect(await resolveBrokerKind('auto', {}, probe(false))).toBe('local');
