@@ -8,12 +8,13 @@ import { renderSummary } from '../report/summary.ts';
 import { renderReport } from '../report/table.ts';
 import type { RunResult } from '../runner/run-result.ts';
 import { runScenario } from '../runner/run-scenario.ts';
-import { ExitCode, UserError, exitCodeForSignal, runFailure } from '../util/errors.ts';
+import { ExitCode, UserError, describeUserError, exitCodeForSignal, runFailure } from '../util/errors.ts';
 import { resultsDir } from '../util/paths.ts';
 import { timestamp } from '../util/timestamp.ts';
 import { Progress } from '../util/progress.ts';
 import { closest, parseCli } from './args.ts';
 import { listScenarios, scenarioHelp, usage } from './help.ts';
+import { outcomeOf } from './outcome.ts';
 import { resolveKnobs } from './resolve-knobs.ts';
 
 export interface Io {
@@ -112,8 +113,9 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
     if (options.json) io.stdout.write(JSON.stringify(runAll ? { scenarios: results } : results[0], null, 2) + '\n');
     else if (runAll) io.stdout.write(renderSummary(results, lang, c) + '\n');
     else io.stdout.write(renderReport(results[0]!, plan[0]!.scenario, lang, c) + '\n');
-    if (results.some((r) => r.verdict === 'unknown')) return ExitCode.unexpectedCounts;
-    return results.every((r) => r.matchesPrediction) ? ExitCode.ok : ExitCode.unexpectedCounts;
+    const outcome = outcomeOf(results, shown);
+    if (outcome.failure) for (const line of describeUserError(outcome.failure)) io.stderr.write(`${line}\n`);
+    return outcome.exitCode;
   } catch (error) {
     progress.done();
     if (io.signal?.aborted) {

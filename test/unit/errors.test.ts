@@ -1,6 +1,7 @@
 import { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, KafkaJSSASLAuthenticationError } from 'kafkajs';
 import { describe, expect, test } from 'vitest';
 import { BoundaryError } from '../../src/boundary/parse.ts';
+import { outcomeOf } from '../../src/cli/outcome.ts';
 import {
   EnvironmentError,
   ExitCode,
@@ -70,5 +71,33 @@ describe('exit codes by cause', () => {
     expect(describeUserError(usage)).toEqual(['error: --lang must be en or zh', 'Run with --help to see the options.']);
     const failure = runFailure(new Error('x'), ['results/all/s', 'results/torn-checkpoint/s']);
     expect(failure.message).toContain('please report it with the files in results/all/s and results/torn-checkpoint/s');
+  });
+});
+
+describe('the exit code of a finished run', () => {
+  type Result = Parameters<typeof outcomeOf>[0][number];
+  const result = (change: Partial<Result>): Result => ({
+    scenario: 'crash-mid-batch',
+    verdict: 'valid',
+    problems: [],
+    strategies: [],
+    matchesPrediction: true,
+    resultsDir: '/lab/results/crash-mid-batch/s',
+    ...change,
+  });
+  const shown = (dir: string) => dir.replace('/lab/', '');
+
+  test('0 as predicted, 1 when a count differs', () => {
+    expect(outcomeOf([result({})], shown)).toEqual({ exitCode: ExitCode.ok });
+    expect(outcomeOf([result({}), result({ verdict: 'invalid', matchesPrediction: false })], shown)).toEqual({ exitCode: ExitCode.unexpectedCounts });
+  });
+
+  test('an untrustworthy history is a harness error naming its problem and folder, even when the counts matched', () => {
+    const problems = ['produced offsets are not contiguous on partition 0'];
+    const outcome = outcomeOf([result({}), result({ scenario: 'torn-checkpoint', verdict: 'unknown', problems, resultsDir: '/lab/results/torn-checkpoint/s' })], shown);
+    expect(outcome.exitCode).toBe(ExitCode.harness);
+    expect(outcome.failure?.message).toBe(
+      'harness error: the history of torn-checkpoint is not trustworthy (produced offsets are not contiguous on partition 0) — this is a bug in kafka-offset-lab, not in your environment; please report it with the files in results/torn-checkpoint/s',
+    );
   });
 });
