@@ -4,12 +4,12 @@
  * (`--batch 50 is smaller than --crash-after (default 100)`).
  */
 import { crashMessage, flagOf, knobCatalogue, knobNamer, type KnobName, type Knobs } from '../runner/knobs.ts';
-import type { AnyScenario } from '../runner/scenario.ts';
+import type { AnyScenario, ScenarioDefinition } from '../runner/scenario.ts';
 import { UserError } from '../util/errors.ts';
 import { knobNames, type GivenKnobs } from './args.ts';
 
 /** What resolveKnobs needs of a scenario. */
-export type KnobScenario = Pick<AnyScenario, 'name' | 'knobs' | 'validate'>;
+export type KnobScenario<N extends KnobName> = Pick<ScenarioDefinition<N>, 'name' | 'knobs' | 'validate'>;
 
 /** The knobs a scenario declares, in the catalogue's order. */
 export const declaredKnobs = (scenario: Pick<AnyScenario, 'knobs'>): KnobName[] => knobNames.filter((name) => Object.hasOwn(scenario.knobs, name));
@@ -19,7 +19,7 @@ export const declaredKnobs = (scenario: Pick<AnyScenario, 'knobs'>): KnobName[] 
  * catalogue's bounds, each other, and the scenario's own rule; returns the declared knobs'
  * values. Throws a UserError with one line saying what is wrong.
  */
-export function resolveKnobs(scenario: KnobScenario, given: GivenKnobs): Knobs<KnobName> {
+export function resolveKnobs<N extends KnobName>(scenario: KnobScenario<N>, given: GivenKnobs): Knobs<N> {
   const declared = declaredKnobs(scenario);
   const gave = new Set((Object.keys(given) as KnobName[]).filter((name) => given[name] !== undefined));
   const unused = [...gave].filter((name) => !declared.includes(name));
@@ -29,7 +29,8 @@ export function resolveKnobs(scenario: KnobScenario, given: GivenKnobs): Knobs<K
     });
   }
   const values: Partial<Record<KnobName, number>> = {};
-  for (const name of declared) values[name] = given[name] ?? (scenario.knobs[name] as { default: number }).default;
+  const declarations = scenario.knobs as Partial<Record<KnobName, { default: number }>>;
+  for (const name of declared) values[name] = given[name] ?? declarations[name]!.default;
   const k = values as Knobs<KnobName>;
   const flag = knobNamer(values, gave);
 
@@ -59,7 +60,7 @@ export function resolveKnobs(scenario: KnobScenario, given: GivenKnobs): Knobs<K
     );
   }
 
-  const problem = scenario.validate?.(k, flag);
+  const problem = scenario.validate?.(k as Knobs<N>, flag);
   if (problem) throw new UserError(problem);
-  return k;
+  return k as Knobs<N>;
 }

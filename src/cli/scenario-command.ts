@@ -7,6 +7,7 @@ import { detectLang } from '../report/lang.ts';
 import { renderSummary } from '../report/summary.ts';
 import { renderReport } from '../report/table.ts';
 import type { RunResult } from '../runner/run-result.ts';
+import type { AnyScenario } from '../runner/scenario.ts';
 import { runScenario } from '../runner/run-scenario.ts';
 import { ExitCode, UserError, describeUserError, exitCodeForSignal, runFailure } from '../util/errors.ts';
 import { resultsDir } from '../util/paths.ts';
@@ -53,7 +54,7 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
   if (runAll && Object.keys(options.knobs).length > 0) {
     throw new UserError('"all" runs every scenario with its own defaults; knob flags apply to one scenario at a time.');
   }
-  const plan = chosen.map((scenario) => ({ scenario, knobs: resolveKnobs(scenario, options.knobs) }));
+  const plan = chosen.map((scenario: AnyScenario) => ({ scenario, knobs: resolveKnobs(scenario, options.knobs) }));
   // Decided before anything is written, so "nothing usable here" comes first and alone.
   const brokerChoice = chooseBrokerKind(options.broker, io.env);
   const brokerKind = await resolveBrokerKind(brokerChoice, io.env);

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { closest, parseCli, type GivenKnobs } from '../../src/cli/args.ts';
 import { listScenarios, scenarioHelp, usage } from '../../src/cli/help.ts';
 import { resolveKnobs } from '../../src/cli/resolve-knobs.ts';
-import { crashMessage, defineScenario } from '../../src/runner/scenario.ts';
+import { crashMessage, defineScenario, type AnyScenario } from '../../src/runner/scenario.ts';
 import { UserError } from '../../src/util/errors.ts';
 
 const nothingHappens = { instances: ['auto-commit' as const], faults: () => [], predict: () => ({}), lesson: () => [] };
@@ -70,7 +70,7 @@ describe('knobs per scenario', () => {
     expect(resolveKnobs(crashy, { crashAfter: 100 })).toMatchObject({ crashAfter: 100 });
   });
 
-  test.each<[string, typeof crashy | typeof torn | typeof firstBatch, GivenKnobs, string]>([
+  test.each<[string, AnyScenario, GivenKnobs, string]>([
     ['a knob the scenario does not declare', torn, { crashAfter: 5 }, 'torn does not use --crash-after; its knobs are --messages, --partitions, --batch, --crash-batch'],
     ['an undeclared knob among declared ones', firstBatch, { crashBatch: 2, messages: 10 }, 'first-batch does not use --crash-batch; its knobs are --messages, --partitions, --batch, --crash-after'],
     ['partitions out of bounds', crashy, { partitions: 0 }, '--partitions must be between 1 and 64, got 0'],
