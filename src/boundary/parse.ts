@@ -1,35 +1,81 @@
 /**
  * Everything that crosses a process or file boundary is parsed and checked here, once:
  * the child's configuration, the IPC messages, history lines, checkpoint files. A value that
- * does not fit is refused with a message naming the wrong field.
- *
- * (Stub signatures: to be filled in with real validation.)
+ * does not fit is refused with a BoundaryError naming the wrong field and what was found.
  */
-import type { ChildConfig, ChildMessage, SupervisorMessage } from '../consumer/protocol.ts';
-import type { HistoryEvent, Positions } from '../history/events.ts';
+import type { ChildConfig, ChildMessage, LifePoint, SupervisorMessage, Trigger } from '../consumer/protocol.ts';
+import type { Positions } from '../history/events.ts';
+import { allOf, BoundaryError, Fields, parseJson } from './check.ts';
+import { readStrategyChoice } from './strategy-choice.ts';
 
-export class BoundaryError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BoundaryError';
-  }
+export { BoundaryError } from './check.ts';
+export { parseHistoryLine } from './history-line.ts';
+
+const lifePoints = allOf<LifePoint>()(['joined', 'before-process', 'mid-batch', 'during-save', 'after-save']);
+
+function readTrigger(f: Fields): Trigger {
+  const id = f.string('id', { nonEmpty: true });
+  const point = f.oneOf('point', lifePoints);
+  const action = f.oneOf('action', ['die', 'hold']);
+  // A message point without its message number could never be reached.
+  const atProcessed = point === 'joined' ? f.optionalWholeNumber('atProcessed', 1) : f.wholeNumber('atProcessed', 1);
+  return { id, point, ...(atProcessed !== undefined && { atProcessed }), action };
 }
 
+/** The configuration a strategy process gets from the supervisor (JSON text). */
 export function parseChildConfig(text: string): ChildConfig {
-  return JSON.parse(text) as ChildConfig;
+  const where = 'child config';
+  const f = Fields.of(parseJson(text, where), where);
+  const outputTopic = f.optionalString('outputTopic', { nonEmpty: true });
+  const config: ChildConfig = {
+    choice: readStrategyChoice(f, 'choice', where),
+    instance: f.string('instance', { nonEmpty: true }),
+    row: f.string('row', { nonEmpty: true }),
+    incarnation: f.wholeNumber('incarnation', 1),
+    brokers: f.strings('brokers', { nonEmpty: true }),
+    topic: f.string('topic', { nonEmpty: true }),
+    ...(outputTopic !== undefined && { outputTopic }),
+    groupId: f.string('groupId', { nonEmpty: true }),
+    workDir: f.string('workDir', { nonEmpty: true }),
+    historyPath: f.string('historyPath', { nonEmpty: true }),
+    batchSize: f.wholeNumber('batchSize', 1),
+    triggers: f.objects('triggers', readTrigger),
+    drainTo: f.positions('drainTo'),
+    logStart: f.positions('logStart'),
+    sessionTimeoutMs: f.wholeNumber('sessionTimeoutMs', 1),
+    securityFromEnv: f.boolean('securityFromEnv'),
+  };
+  f.done();
+  return config;
 }
 
+const childMessageReaders: { [T in ChildMessage['type']]: (f: Fields) => Extract<ChildMessage, { type: T }> } = {
+  joined: (f) => ({ type: 'joined', partitions: f.wholeNumbers('partitions') }),
+  progress: (f) => ({ type: 'progress', processed: f.wholeNumber('processed') }),
+  reached: (f) => {
+    const trigger = f.string('trigger', { nonEmpty: true });
+    return f.has('partitions') ? { type: 'reached', trigger, partitions: f.wholeNumbers('partitions') } : { type: 'reached', trigger };
+  },
+  'harness-artifact': (f) => ({ type: 'harness-artifact', message: f.string('message') }),
+};
+
+/** A message a strategy process sent to the supervisor over IPC. */
 export function parseChildMessage(value: unknown): ChildMessage {
-  return value as ChildMessage;
+  const where = 'message from a strategy process';
+  const f = Fields.of(value, where);
+  const type = f.oneOf('type', Object.keys(childMessageReaders) as Array<ChildMessage['type']>);
+  const message = childMessageReaders[type](f);
+  f.done(`not a field of a "${type}" message`);
+  return message;
 }
 
+/** A message the supervisor sent to a strategy process over IPC. */
 export function parseSupervisorMessage(value: unknown): SupervisorMessage {
-  return value as SupervisorMessage;
-}
-
-/** One line of a history file; throws BoundaryError for a torn or malformed line. */
-export function parseHistoryLine(line: string): HistoryEvent {
-  return JSON.parse(line) as HistoryEvent;
+  const where = 'message from the supervisor';
+  const f = Fields.of(value, where);
+  const message: SupervisorMessage = { type: f.oneOf('type', ['continue']), trigger: f.string('trigger', { nonEmpty: true }) };
+  f.done();
+  return message;
 }
 
 /** The checkpoint file's one format: { topic, positions: { partition: nextOffset } }. */
@@ -37,9 +83,16 @@ export function formatCheckpointFile(topic: string, positions: Positions): strin
   return JSON.stringify({ topic, positions });
 }
 
-/** Reads a checkpoint file's text for `topic`; throws BoundaryError saying what is wrong with it. */
-export function parseCheckpointFile(text: string, topic: string): Positions {
-  const parsed = JSON.parse(text) as { topic: string; positions: Positions };
-  if (parsed.topic !== topic) throw new BoundaryError('not a checkpoint of this topic');
-  return parsed.positions;
+/**
+ * Reads a checkpoint file's text for `topic`; throws BoundaryError saying what is wrong with
+ * it. `fileName` starts the message (`checkpoint.json: positions["x"]: …`).
+ */
+export function parseCheckpointFile(text: string, topic: string, fileName = 'checkpoint.json'): Positions {
+  if (text.trim() === '') throw new BoundaryError(`${fileName}: empty file`);
+  const f = Fields.of(parseJson(text, fileName), fileName, 'a JSON object {"topic": …, "positions": {…}}');
+  const found = f.string('topic');
+  if (found !== topic) throw new BoundaryError(`${fileName}: field "topic" is ${JSON.stringify(found)}: a checkpoint of another topic, not of ${JSON.stringify(topic)}`);
+  const positions = f.positions('positions');
+  f.done('a checkpoint has only "topic" and "positions"');
+  return positions;
 }

@@ -7,84 +7,54 @@ import { detectLang } from '../report/lang.ts';
 import { renderSummary } from '../report/summary.ts';
 import { renderReport } from '../report/table.ts';
 import type { RunResult } from '../runner/run-result.ts';
-import type { Knobs, ScenarioDefinition } from '../runner/scenario.ts';
+import type { AnyScenario } from '../runner/scenario.ts';
 import { runScenario } from '../runner/run-scenario.ts';
-import { ExitCode, UserError, errorMessage } from '../util/errors.ts';
+import { ExitCode, UserError, describeUserError, exitCodeForSignal, runFailure } from '../util/errors.ts';
 import { resultsDir } from '../util/paths.ts';
 import { timestamp } from '../util/timestamp.ts';
 import { Progress } from '../util/progress.ts';
-import { closest, parseCli, validateKnobs } from './args.ts';
-
-export const usage = `Usage: npm run scenario -- <name|all> [options]
-
-Runs a scenario on a real Kafka broker and prints, per consumer strategy, how many
-messages were lost and how many were processed twice.
-
-Options:
-  --list                 list the scenarios
-  --json                 print only the result JSON on stdout
-  --lang en|zh           language of the lesson (default: from LANG, else en)
-  --broker container|local|external
-                         where Kafka comes from (default: external if KAFKA_BROKERS is set,
-                         else a container if a Docker engine answers, else the local JVM broker)
-  --messages N           messages to produce
-  --partitions P         partitions of the topic
-  --batch B              strategies save their position after every B processed messages
-  --crash-after K        the crash comes K messages into the crash batch (1..B)
-  --crash-batch C        the crash happens in batch number C
-  -h, --help             this help
-
-Environment:
-  KAFKA_BROKERS=host:port,...  use an existing cluster (nothing is started or stopped)
-  KAFKA_BROKER=container|local|external  the same as --broker
-  KAFKA_IMAGE=name:tag         the Kafka image for --broker container (default apache/kafka:<version>)
-  NO_COLOR=1                   no colours
-
-Exit codes: 0 counts as predicted, 1 a count differs from the prediction,
-2 bad command line, 3 environment problem (Java, Maven, Docker or image, broker), 130 interrupted.`;
-
-export function listScenarios(lang: 'en' | 'zh'): string {
-  const width = Math.max(...scenarios.map((s) => s.name.length));
-  const all = lang === 'zh' ? '依次运行全部场景，打印一张汇总表' : 'run every scenario in turn and print one summary table';
-  return [...scenarios.map((s) => `  ${s.name.padEnd(width)}  ${s.summary[lang]}`), `  ${'all'.padEnd(width)}  ${all}`].join('\n');
-}
+import { closest, parseCli } from './args.ts';
+import { listScenarios, scenarioHelp, usage } from './help.ts';
+import { outcomeOf } from './outcome.ts';
+import { resolveKnobs } from './resolve-knobs.ts';
 
 export interface Io {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
   env: NodeJS.ProcessEnv;
   signal?: AbortSignal;
+  /** Which signal stopped the run, once `signal` is aborted (SIGTERM exits 143, Ctrl-C 130). */
+  stoppedBy?: () => 'SIGINT' | 'SIGTERM' | undefined;
 }
 
 /** The scenario command: returns the exit code; throws only UserError (printed by the bin). */
 export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
   const options = parseCli(argv);
   const lang = detectLang(options.lang, io.env);
-  if (options.help) {
-    io.stdout.write(`${usage}\n\nScenarios:\n${listScenarios(lang)}\n`);
+  if (options.help && (options.scenario === undefined || options.scenario === 'all')) {
+    io.stdout.write(`${usage(lang)}\n\nScenarios:\n${listScenarios(scenarios, lang)}\n`);
     return ExitCode.ok;
   }
   if (options.list || options.scenario === undefined) {
-    io.stdout.write(`Scenarios (npm run scenario <name>):\n${listScenarios(lang)}\n`);
+    io.stdout.write(`Scenarios (npm run scenario <name>):\n${listScenarios(scenarios, lang)}\n`);
     return ExitCode.ok;
   }
   const runAll = options.scenario === 'all';
-  const chosen = runAll ? [...scenarios] : [findScenario(options.scenario)];
+  const chosen = runAll ? scenarios.slice() : [findScenario(options.scenario)].filter((s) => s !== undefined);
   if (chosen[0] === undefined) {
     const suggestion = closest(options.scenario, [...scenarios.map((s) => s.name), 'all']);
     throw new UserError(`unknown scenario "${options.scenario}".`, {
       hint: `${suggestion ? `Did you mean "${suggestion}"? ` : ''}Run with --list to see the scenarios.`,
     });
   }
+  if (options.help) {
+    io.stdout.write(`${scenarioHelp(chosen[0], lang)}\n`);
+    return ExitCode.ok;
+  }
   if (runAll && Object.keys(options.knobs).length > 0) {
     throw new UserError('"all" runs every scenario with its own defaults; knob flags apply to one scenario at a time.');
   }
-  const plan = (chosen as ScenarioDefinition[]).map((scenario) => {
-    const knobs = validateKnobs({ ...scenario.defaults, ...options.knobs } as Knobs);
-    const problem = scenario.validate?.(knobs, (name: string) => `--${name}`);
-    if (problem) throw new UserError(problem);
-    return { scenario, knobs };
-  });
+  const plan = chosen.map((scenario: AnyScenario) => ({ scenario, knobs: resolveKnobs(scenario, options.knobs) }));
   // Decided before anything is written, so "nothing usable here" comes first and alone.
   const brokerChoice = chooseBrokerKind(options.broker, io.env);
   const brokerKind = await resolveBrokerKind(brokerChoice, io.env);
@@ -109,8 +79,12 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
   const workDirOf = (name: string) => join(resultsDir, name, stamp);
   const brokerDir = workDirOf(runAll ? 'all' : plan[0]!.scenario.name);
   mkdirSync(brokerDir, { recursive: true });
+  const shown = (dir: string) => relative(process.cwd(), dir) || dir;
+  // The folder of the scenario running now (with all, the broker's folder besides): named by every failure.
+  let current = brokerDir;
+  const folders = () => [...new Set([current, brokerDir])].map(shown);
   // Said first, so the files of an interrupted or crashed run can be found.
-  io.stderr.write(`results: ${runAll ? join(relative(process.cwd(), resultsDir), '<scenario>', stamp) : relative(process.cwd(), brokerDir) || brokerDir}\n`);
+  io.stderr.write(`results: ${runAll ? join(shown(resultsDir), '<scenario>', stamp) : shown(brokerDir)}\n`);
 
   try {
     progress.startPhase('broker start');
@@ -124,10 +98,11 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
     const brokerStartMs = Math.round(performance.now() - began);
     const results: RunResult[] = [];
     for (const { scenario, knobs } of plan) {
+      current = workDirOf(scenario.name);
       results.push(
         await runScenario(scenario, knobs, {
           broker,
-          workDir: workDirOf(scenario.name),
+          workDir: current,
           brokerStartMs: results.length === 0 ? brokerStartMs : undefined,
           signal: io.signal,
           onPhase: (phase) => progress.startPhase(runAll ? `${scenario.name}: ${phase}` : phase),
@@ -139,16 +114,18 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
     if (options.json) io.stdout.write(JSON.stringify(runAll ? { scenarios: results } : results[0], null, 2) + '\n');
     else if (runAll) io.stdout.write(renderSummary(results, lang, c) + '\n');
     else io.stdout.write(renderReport(results[0]!, plan[0]!.scenario, lang, c) + '\n');
-    if (results.some((r) => r.verdict === 'unknown')) return ExitCode.unexpectedCounts;
-    return results.every((r) => r.matchesPrediction) ? ExitCode.ok : ExitCode.unexpectedCounts;
+    const outcome = outcomeOf(results, shown);
+    if (outcome.failure) for (const line of describeUserError(outcome.failure)) io.stderr.write(`${line}\n`);
+    return outcome.exitCode;
   } catch (error) {
     progress.done();
-    if (io.signal?.aborted) throw new UserError(`interrupted; what was measured so far is in ${relative(process.cwd(), resultsDir)}`, { exitCode: ExitCode.interrupted });
-    if (error instanceof UserError) throw error;
-    throw new UserError(`the run failed: ${errorMessage(error)}`, {
-      hint: `Files of this run, logs included: ${relative(process.cwd(), resultsDir)}/<scenario>/${stamp}`,
-      exitCode: ExitCode.environment,
-      cause: error,
-    });
+    if (io.signal?.aborted) {
+      const by = io.stoppedBy?.() ?? 'SIGINT';
+      throw new UserError(`${by === 'SIGTERM' ? 'terminated (SIGTERM)' : 'interrupted'}; what was measured so far is in ${folders().join(' and ')}`, {
+        exitCode: exitCodeForSignal(by),
+      });
+    }
+    // A UserError stays as it is; the environment exits 3; anything else is a bug of ours (4).
+    throw runFailure(error, folders());
   }
 }

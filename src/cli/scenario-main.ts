@@ -1,17 +1,17 @@
 #!/usr/bin/env node
 /** Thin bin: one catch at the top, a clear line instead of a stack trace, process.exitCode. */
-import { ExitCode, UserError } from '../util/errors.ts';
+import { HarnessError, UserError, describeUserError, exitCodeForSignal, runFailure } from '../util/errors.ts';
 import { scenarioCommand } from './scenario-command.ts';
 
 const abort = new AbortController();
-let interrupts = 0;
-const onSignal = () => {
-  interrupts++;
-  if (interrupts === 1) {
+let stoppedBy: 'SIGINT' | 'SIGTERM' | undefined;
+const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
+  if (stoppedBy === undefined) {
+    stoppedBy = signal;
     process.stderr.write('\nstopping: killing consumers and the broker…\n');
     abort.abort();
   } else {
-    process.exit(ExitCode.interrupted);
+    process.exit(exitCodeForSignal(stoppedBy));
   }
 };
 process.on('SIGINT', onSignal);
@@ -23,14 +23,15 @@ try {
     stderr: process.stderr,
     env: process.env,
     signal: abort.signal,
+    stoppedBy: () => stoppedBy,
   });
 } catch (error) {
-  if (error instanceof UserError) {
-    process.stderr.write(`error: ${error.message}\n`);
-    if (error.hint) process.stderr.write(`${error.hint}\n`);
-    process.exitCode = error.exitCode;
-  } else {
-    process.stderr.write(`internal error: ${(error as Error).stack ?? String(error)}\n`);
-    process.exitCode = 70;
+  // Anything that is not a UserError escaped the command before a run had files: the
+  // environment (3) or a bug of ours (4), whose stack is what to report.
+  const failure = error instanceof UserError ? error : runFailure(error, []);
+  for (const line of describeUserError(failure)) process.stderr.write(`${line}\n`);
+  if (failure instanceof HarnessError && failure.folders.length === 0 && error instanceof Error && error.stack) {
+    process.stderr.write(`${error.stack}\n`);
   }
+  process.exitCode = failure.exitCode;
 }

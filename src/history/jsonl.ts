@@ -1,4 +1,5 @@
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { BoundaryError, parseHistoryLine } from '../boundary/parse.ts';
 import type { HistoryEvent } from './events.ts';
 
 /**
@@ -19,22 +20,61 @@ export class JsonlWriter {
   }
 }
 
+/** What reading a history file found. */
+export interface HistoryRead {
+  /** The events of the lines that parsed (the array passed in, when one was). */
+  events: HistoryEvent[];
+  /** Lines that are torn (a write cut short) or malformed (not an event of the contract). */
+  tornLines: number;
+  /** The first of those lines' problem, with the file and line number; undefined when none. */
+  firstProblem: string | undefined;
+}
+
+const chunkBytes = 1 << 20;
+const newline = 0x0a;
+
 /**
- * Reads a history file. A process killed in the middle of a write can leave a torn last
- * line; it is reported, not silently dropped, because the sink write happens before the
- * message counts as processed.
+ * Reads a history file line by line, in chunks, so a file of any size fits (no whole-file
+ * string, no spread). Events are pushed onto `into` when given, so several files gather in
+ * one array without copying. A process killed in the middle of a write can leave a torn last
+ * line; it is counted and reported, not silently dropped, because the sink write happens
+ * before the message counts as processed.
  */
-export function readJsonl(path: string): { events: HistoryEvent[]; tornLines: number } {
-  if (!existsSync(path)) return { events: [], tornLines: 0 };
-  const events: HistoryEvent[] = [];
-  let tornLines = 0;
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    if (line.trim() === '') continue;
+export function readJsonl(path: string, into: HistoryEvent[] = []): HistoryRead {
+  const result: HistoryRead = { events: into, tornLines: 0, firstProblem: undefined };
+  if (!existsSync(path)) return result;
+  let lineNumber = 0;
+  const onLine = (bytes: Buffer) => {
+    lineNumber++;
+    const line = bytes.toString('utf8');
+    if (line.trim() === '') return;
     try {
-      events.push(JSON.parse(line) as HistoryEvent);
-    } catch {
-      tornLines++;
+      into.push(parseHistoryLine(line, lineNumber));
+    } catch (error) {
+      if (!(error instanceof BoundaryError)) throw error;
+      result.tornLines++;
+      result.firstProblem ??= `${path}: ${error.message}`;
     }
+  };
+  const fd = openSync(path, 'r');
+  try {
+    const chunk = Buffer.allocUnsafe(chunkBytes);
+    // The unfinished line carried from one chunk to the next (split on the newline byte,
+    // which never occurs inside a multi-byte UTF-8 character).
+    let carried: Buffer = Buffer.alloc(0);
+    for (let read = readSync(fd, chunk); read > 0; read = readSync(fd, chunk)) {
+      let start = 0;
+      for (let end = chunk.indexOf(newline, start); end !== -1 && end < read; end = chunk.indexOf(newline, start)) {
+        const piece = chunk.subarray(start, end);
+        onLine(carried.length > 0 ? Buffer.concat([carried, piece]) : piece);
+        carried = Buffer.alloc(0);
+        start = end + 1;
+      }
+      carried = Buffer.concat([carried, chunk.subarray(start, read)]);
+    }
+    if (carried.length > 0) onLine(carried);
+  } finally {
+    closeSync(fd);
   }
-  return { events, tornLines };
+  return result;
 }

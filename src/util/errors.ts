@@ -10,9 +10,16 @@ export const ExitCode = {
   usage: 2,
   /** The environment cannot run the harness: Java/Maven missing, broker not ready, port in use. */
   environment: 3,
+  /** A bug in the harness, a harness artifact, or a history that cannot be trusted: the user should report it. */
+  harness: 4,
   /** Interrupted by Ctrl-C (128 + SIGINT). */
   interrupted: 130,
+  /** Stopped by SIGTERM (128 + 15). */
+  terminated: 143,
 } as const;
+
+/** The exit code of a run stopped by this signal. */
+export const exitCodeForSignal = (signal: 'SIGINT' | 'SIGTERM') => (signal === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted);
 
 export class UserError extends Error {
   readonly hint: string | undefined;
@@ -42,4 +49,80 @@ export class HarnessArtifactError extends Error {
 
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * What went wrong is ours, not the user's: said as such, with the folder(s) to send along.
+ * Printed as is (the message already says "harness error").
+ */
+export class HarnessError extends UserError {
+  readonly folders: readonly string[];
+  constructor(detail: string, folders: readonly string[], options: { cause?: unknown } = {}) {
+    const files = folders.length > 0 ? `the files in ${folders.join(' and ')}` : 'this output';
+    super(`harness error: ${detail} — this is a bug in kafka-offset-lab, not in your environment; please report it with ${files}`, {
+      exitCode: ExitCode.harness,
+      cause: options.cause,
+    });
+    this.name = 'HarnessError';
+    this.folders = folders;
+  }
+}
+
+/** The lines the command line prints for a UserError (no stack trace). */
+export function describeUserError(error: UserError): string[] {
+  const first = error instanceof HarnessError ? error.message : `error: ${error.message}`;
+  return error.hint ? [first, error.hint] : [first];
+}
+
+/** kafkajs errors that mean the cluster cannot be reached or refuses us (matched by name: kafkajs sets it). */
+const kafkaEnvironmentErrors = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSBrokerNotFound',
+  'KafkaJSNoBrokerAvailableError',
+  'KafkaJSSASLAuthenticationError',
+]);
+
+/** System error codes of the network, the disk and file permissions. */
+const systemEnvironmentCodes = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EADDRINUSE',
+  'ENOSPC', 'EDQUOT', 'EMFILE', 'ENFILE', 'EACCES', 'EROFS',
+]);
+
+/** The error and its causes, outermost first (kafkajs wraps the connection error in its retry error). */
+function causeChain(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let e: unknown = error; e !== undefined && e !== null && chain.length < 10 && !chain.includes(e); e = (e as { cause?: unknown }).cause) {
+    chain.push(e);
+  }
+  return chain;
+}
+
+/** Only what really is the environment: our own environment errors, an unreachable broker, the network, the disk. */
+export function isEnvironmentFailure(error: unknown): boolean {
+  return causeChain(error).some(
+    (e) =>
+      e instanceof EnvironmentError ||
+      (e instanceof Error && kafkaEnvironmentErrors.has(e.name)) ||
+      systemEnvironmentCodes.has(String((e as { code?: unknown }).code)),
+  );
+}
+
+/** A harness artifact or a history/IPC value that does not fit the contract: never the environment's doing. */
+const isHarnessFault = (error: unknown) =>
+  causeChain(error).some((e) => e instanceof HarnessArtifactError || (e instanceof Error && e.name === 'BoundaryError'));
+
+/**
+ * What an error that ended a run means for the user: a UserError stays as it is; the
+ * environment exits 3; anything else is a bug of ours (exit 4). `folders` are the run's files.
+ */
+export function runFailure(error: unknown, folders: readonly string[]): UserError {
+  if (error instanceof UserError) return error;
+  if (!isHarnessFault(error) && isEnvironmentFailure(error)) {
+    return new EnvironmentError(`the run failed: ${errorMessage(error)}`, {
+      hint: folders.length > 0 ? `Files of this run, logs included: ${folders.join(', ')}` : undefined,
+      cause: error,
+    });
+  }
+  return new HarnessError(errorMessage(error), folders, { cause: error });
 }

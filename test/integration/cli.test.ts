@@ -49,6 +49,15 @@ describe('the scenario command', () => {
     expect(run.stdout).toMatch(/Exit codes/);
   });
 
+  test('<scenario> --help lists that scenario\'s knobs with their defaults', async () => {
+    const run = await cli(['torn-checkpoint', '--help', '--lang', 'en']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^torn-checkpoint: SIGKILL while checkpoint.json is being written/);
+    expect(run.stdout).toMatch(/--crash-batch C\s+default \d+\s+\S/);
+    expect(run.stdout).not.toMatch(/--crash-after/);
+    expect(run.stdout).toMatch(/Exit codes/);
+  });
+
   test('an unknown scenario suggests the closest name and exits 2', async () => {
     const run = await cli(['crash-mid-bach']);
     expect(run.code).toBe(2);
@@ -59,7 +68,8 @@ describe('the scenario command', () => {
 
   test.each([
     [['crash-mid-batch', '--frobnicate'], /Unknown option '--frobnicate'/],
-    [['crash-mid-batch', '--crash-after', '500'], /--crash-after must be between 1 and the batch size 100, got 500/],
+    [['crash-mid-batch', '--crash-after', '500'], /--crash-after 500 is larger than --batch \(default 100\)/],
+    [['torn-checkpoint', '--crash-after', '5'], /torn-checkpoint does not use --crash-after; its knobs are --messages, --partitions, --batch, --crash-batch/],
     [['crash-mid-batch', '--partitions', '0'], /--partitions must be between 1 and 64/],
     [['crash-mid-batch', '--lang', 'fr'], /--lang must be en or zh/],
     [['all', '--messages', '5'], /"all" runs every scenario with its own defaults/],
