@@ -57,7 +57,7 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
   const plan = chosen.map((scenario: AnyScenario) => ({ scenario, knobs: resolveKnobs(scenario, options.knobs) }));
   // Decided before anything is written, so "nothing usable here" comes first and alone.
   const brokerChoice = chooseBrokerKind(options.broker, io.env);
-  const brokerKind = await resolveBrokerKind(brokerChoice, io.env);
+  const brokerKind = await resolveBrokerKind(brokerChoice, io.env, undefined, (line) => void io.stderr.write(`${line}\n`));
   // Restarting the broker needs one the harness runs as a process of its own.
   if (brokerKind !== 'local') {
     const needy = plan.filter((p) => p.scenario.needsRestartableBroker);

@@ -12,9 +12,9 @@ import type { Instance } from './instances.ts';
 export function collectHistory(workDir: string, instances: readonly Instance[]): HistoryEvent[] {
   const events: HistoryEvent[] = [];
   for (const path of [join(workDir, 'history-runner.jsonl'), ...instances.map((i) => i.historyPath)]) {
-    const { events: read, tornLines } = readJsonl(path);
-    if (tornLines > 0) throw new HarnessArtifactError(`${path} has ${tornLines} torn line(s)`);
-    for (const event of read) events.push(event); // no spread: histories can hold millions of events
+    // Appends in place: histories can hold millions of events (never spread them).
+    const { tornLines, firstProblem } = readJsonl(path, events);
+    if (tornLines > 0) throw new HarnessArtifactError(`${path} has ${tornLines} torn or malformed line(s); the first: ${firstProblem}`);
   }
   return events;
 }
