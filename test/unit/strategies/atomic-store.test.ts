@@ -43,21 +43,21 @@ describe('atomic-store: results and offsets in one SQLite transaction', () => {
 
   test('SIGKILL inside the transaction: the half-written batch is rolled back, resume from the last commit', async () => {
     const workDir = tempWorkDir();
-    const child = spawnSync(process.execPath, ['test/fixtures/atomic-store-crash.ts', workDir, 'row/a'], { encoding: 'utf8' });
+    const child = spawnSync(process.execPath, ['test/fixtures/crash-inside-save.ts', 'atomic-store', workDir, 'row/a'], { encoding: 'utf8' });
     expect(child.signal).toBe('SIGKILL');
-    const seen = JSON.parse(child.stdout.trim()) as { committed: number; lock: string };
-    expect(seen).toEqual({ committed: 4, lock: 'database is locked' });
+    expect(JSON.parse(child.stdout.trim())).toEqual({ committedRows: 6, lock: 'database is locked' });
     // The killed writer left its write-ahead log behind; the next open recovers without it.
     expect(existsSync(`${atomicStorePath({ workDir, row: 'row/a' })}-wal`)).toBe(true);
 
-    const read = await atomicStore.readEffects!(readContext(workDir, [], 'row/a'), {});
-    expect(read.effects).toEqual(deliveries(0, 0, 4));
+    const firstBatch = [...deliveries(0, 0, 4), ...deliveries(1, 0, 2)];
+    expect((await atomicStore.readEffects!(readContext(workDir, [], 'row/a'), {})).effects).toEqual(firstBatch);
     const restarted = atomicStore.create(fakeRuntime(workDir, 'a-1', 'row/a'), {});
-    expect(restarted.resumePlan()).toEqual({ from: 'checkpoint', positions: { 0: 4 } });
-    await applyAll(restarted, deliveries(0, 4, 10));
-    await restarted.save?.({ 0: 10 });
+    expect(restarted.resumePlan()).toEqual({ from: 'checkpoint', positions: { 0: 4, 1: 2 } });
+    await applyAll(restarted, [...deliveries(0, 4, 10), ...deliveries(1, 2, 5)]);
+    await restarted.save?.({ 0: 10, 1: 5 });
     await restarted.close?.();
-    expect((await atomicStore.readEffects!(readContext(workDir, [], 'row/a'), {})).effects).toEqual(deliveries(0, 0, 10));
+    const effects = (await atomicStore.readEffects!(readContext(workDir, [], 'row/a'), {})).effects;
+    expect(effects).toEqual([...firstBatch, ...deliveries(0, 4, 10), ...deliveries(1, 2, 5)]);
   });
 
   test('a zombie whose partition another member moved on is fenced: its results are dropped', async () => {
