@@ -83,11 +83,16 @@ export const kafkaTransactions: StrategyModule<KafkaTransactionsOptions> = {
       retire(partition, { abort: false });
     };
 
-    async function transactionFor(partition: number, offset: number): Promise<OpenTransaction> {
+    /** Per partition: deliveries below this offset were already output by a committed transaction. */
+    const alreadyCommitted = new Map<number, number>();
+
+    /** Undefined: this delivery's output was committed before (see below); skip it. */
+    async function transactionFor(partition: number, offset: number): Promise<OpenTransaction | undefined> {
       const current = open.get(partition);
       if (current) return current;
       await retiring.get(partition);
       let producer = producers.get(partition);
+      const firstOfAssignment = !producer;
       if (!producer) {
         producer = runtime.kafka.producer({
           transactionalId: transactionalIdFor(runtime.groupId, partition),
@@ -100,7 +105,21 @@ export const kafkaTransactions: StrategyModule<KafkaTransactionsOptions> = {
       }
       // The first transaction() sends InitProducerId with the transactional id: it bumps the
       // epoch (fencing any older producer of this id) and aborts that producer's open transaction.
-      const entry = { transaction: await producer.transaction(), first: offset, next: offset };
+      const transaction = await producer.transaction();
+      if (firstOfAssignment) {
+        // kafkajs' OffsetFetch (v1-4) has no require_stable (KIP-447): a position fetched while
+        // the previous owner's commit was still writing its markers can be stale. InitProducerId
+        // returns only once that transaction is complete, so the group's offset read now is
+        // final: deliveries below it were output already.
+        const committed = (await runtime.consumer.committedOffsets())[partition];
+        if (committed !== undefined && offset < committed) {
+          alreadyCommitted.set(partition, committed);
+          runtime.consumer.seek(partition, committed);
+          await transaction.abort(); // nothing was sent in it: kafkajs ends it locally
+          return undefined;
+        }
+      }
+      const entry = { transaction, first: offset, next: offset };
       open.set(partition, entry);
       return entry;
     }
@@ -121,13 +140,16 @@ export const kafkaTransactions: StrategyModule<KafkaTransactionsOptions> = {
         // decide. Open transactions belong to the old assignment; their input comes again.
         for (const partition of new Set([...producers.keys(), ...open.keys()])) retire(partition, { abort: true });
         fenced.clear();
+        alreadyCommitted.clear();
         return { from: 'kafka' };
       },
 
       async apply({ partition, offset, seq }) {
         if (fenced.has(partition)) return; // a zombie's delivery: the new owner writes this output
+        if (offset < (alreadyCommitted.get(partition) ?? 0)) return;
         try {
           const entry = await transactionFor(partition, offset);
+          if (!entry) return;
           await entry.transaction.send({
             topic: runtime.outputTopic!,
             messages: [{ key: String(partition), value: formatOutputRecord({ partition, offset, seq }) }],

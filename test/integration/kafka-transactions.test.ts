@@ -4,7 +4,8 @@ import { formatOutputRecord, readOutputTopic } from '../../src/effects/output-to
 import { createKafka } from '../../src/kafka/client.ts';
 import { waitFor } from '../../src/util/wait-for.ts';
 import { kafkaTransactions, transactionalIdFor } from '../../src/strategies/kafka-transactions.ts';
-import { deliveries, fakeConsumer } from '../unit/strategies/fake-runtime.ts';
+import { deliveries } from '../unit/strategies/fake-runtime.ts';
+import { brokerBackedConsumer } from './group-offsets.ts';
 
 /**
  * What the kafka-transactions strategy relies on, proven with kafkajs 2.2.4 against the
@@ -74,7 +75,7 @@ describe('Kafka transactions with kafkajs (consume–transform–produce)', () =
 
   test('the strategy: a crash between sendOffsets and commit leaves no committed output; the restart writes it once', async () => {
     const { admin, topic, outputTopic, groupId, committedOffset } = await setUp();
-    const runtime = () => ({ workDir: '.', instance: 'tx-1', row: 'tx', topic, outputTopic, consumer: fakeConsumer(), kafka, groupId, incarnation: 1 });
+    const runtime = () => ({ workDir: '.', instance: 'tx-1', row: 'tx', topic, outputTopic, consumer: brokerBackedConsumer(kafka, groupId, topic), kafka, groupId, incarnation: 1 });
     const context = { workDir: '.', instance: 'runner', row: 'tx', topic, outputTopic, kafka, produced: [] };
 
     const first = kafkaTransactions.create(runtime(), {});
@@ -97,6 +98,17 @@ describe('Kafka transactions with kafkajs (consume–transform–produce)', () =
     await restarted.save?.({ 0: 10 });
     await restarted.close?.();
     await waitFor(async () => (await committedOffset(groupId)) === '10', { maxWaitMs: 5000, description: 'the restart\'s offsets' });
+
+    // A member whose fetched position is stale (read before the last commit's markers were
+    // written) gets 8 and 9 again: after its InitProducerId it sees the group at 10, skips them
+    // and seeks there.
+    const late = runtime();
+    const stale = kafkaTransactions.create(late, {});
+    stale.resumePlan();
+    for (const d of deliveries(0, 8, 10)) await stale.apply?.(d);
+    await stale.save?.({ 0: 10 });
+    await stale.close?.();
+    expect(late.consumer.seeks).toEqual([{ partition: 0, offset: 10 }]);
 
     const read = await kafkaTransactions.readEffects!(context, {});
     expect(read.effects).toEqual(deliveries(0, 0, 10));
