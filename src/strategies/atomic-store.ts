@@ -92,7 +92,7 @@ export const atomicStore: StrategyModule<AtomicStoreOptions> = {
         pending = [];
         const next = nextOffsets(batch);
         const lostOwnership: number[] = [];
-        const written = inWriteTransaction(store(), () => {
+        const write = () => inWriteTransaction(store(), () => {
           const writable = Object.keys(next).map(Number).filter((partition) => {
             const ok = !fenced.has(partition) && positionUnchanged(store(), 'positions', partition, known[partition]);
             if (!ok) lostOwnership.push(partition);
@@ -116,6 +116,14 @@ export const atomicStore: StrategyModule<AtomicStoreOptions> = {
           }
           return saved;
         });
+        let written: Positions;
+        try {
+          written = write();
+        } catch (error) {
+          // Rolled back (disk full, a lock not granted in time): keep the batch for the next save.
+          pending = [...batch, ...pending];
+          throw error;
+        }
         Object.assign(known, written);
         for (const partition of lostOwnership) fenced.add(partition);
         if (options.commitToKafka && Object.keys(written).length > 0) {

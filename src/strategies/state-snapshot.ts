@@ -115,7 +115,7 @@ export const stateSnapshot: StrategyModule<StateSnapshotOptions> = {
         const changed = [...dirty];
         dirty.clear();
         const lostOwnership: number[] = [];
-        inWriteTransaction(store(), () => {
+        const write = () => inWriteTransaction(store(), () => {
           const writable = changed.filter((p) => {
             const ok = !fenced.has(p) && positionUnchanged(store(), 'snapshot', p, known[p]);
             if (!ok) lostOwnership.push(p);
@@ -134,6 +134,13 @@ export const stateSnapshot: StrategyModule<StateSnapshotOptions> = {
           if (writable.length === 0) crashDuringSave?.();
           for (const p of writable) known[p] = live.get(p)!.next;
         });
+        try {
+          write();
+        } catch (error) {
+          // Rolled back: the state is still in memory; snapshot these partitions next time.
+          for (const p of changed) dirty.add(p);
+          throw error;
+        }
         for (const p of lostOwnership) fenced.add(p);
         if (lostOwnership.length > 0) {
           throw new FencedError(lostOwnership, 'another member moved the snapshot on; this state there was not saved');
