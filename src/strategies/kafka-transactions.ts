@@ -85,6 +85,8 @@ export const kafkaTransactions: StrategyModule<KafkaTransactionsOptions> = {
 
     /** Per partition: deliveries below this offset were already output by a committed transaction. */
     const alreadyCommitted = new Map<number, number>();
+    /** Partitions whose committed offset was checked after this assignment's InitProducerId. */
+    const checked = new Set<number>();
 
     /** Undefined: this delivery's output was committed before (see below); skip it. */
     async function transactionFor(partition: number, offset: number): Promise<OpenTransaction | undefined> {
@@ -92,7 +94,6 @@ export const kafkaTransactions: StrategyModule<KafkaTransactionsOptions> = {
       if (current) return current;
       await retiring.get(partition);
       let producer = producers.get(partition);
-      const firstOfAssignment = !producer;
       if (!producer) {
         producer = runtime.kafka.producer({
           transactionalId: transactionalIdFor(runtime.groupId, partition),
@@ -106,12 +107,13 @@ export const kafkaTransactions: StrategyModule<KafkaTransactionsOptions> = {
       // The first transaction() sends InitProducerId with the transactional id: it bumps the
       // epoch (fencing any older producer of this id) and aborts that producer's open transaction.
       const transaction = await producer.transaction();
-      if (firstOfAssignment) {
+      if (!checked.has(partition)) {
         // kafkajs' OffsetFetch (v1-4) has no require_stable (KIP-447): a position fetched while
         // the previous owner's commit was still writing its markers can be stale. InitProducerId
         // returns only once that transaction is complete, so the group's offset read now is
         // final: deliveries below it were output already.
         const committed = (await runtime.consumer.committedOffsets())[partition];
+        checked.add(partition);
         if (committed !== undefined && offset < committed) {
           alreadyCommitted.set(partition, committed);
           runtime.consumer.seek(partition, committed);
@@ -141,6 +143,7 @@ export const kafkaTransactions: StrategyModule<KafkaTransactionsOptions> = {
         for (const partition of new Set([...producers.keys(), ...open.keys()])) retire(partition, { abort: true });
         fenced.clear();
         alreadyCommitted.clear();
+        checked.clear();
         return { from: 'kafka' };
       },
 
