@@ -27,10 +27,29 @@ export interface FileCheckpointOptions {
   checkpointFile?: string;
 }
 
+export interface AtomicStoreOptions {
+  /** Also commit the stored positions to Kafka after each database commit, only for lag monitoring (Flink's way). */
+  commitToKafka?: boolean;
+}
+/** No variants: at-least-once delivery into an upsert keyed by (topic, partition, offset). */
+export type IdempotentSinkOptions = Record<string, never>;
+export interface StateSnapshotOptions {
+  /** The state counts and sums seq per key, key = seq mod `keys` (default 10). */
+  keys?: number;
+}
+export interface KafkaTransactionsOptions {
+  /** How long the broker lets a transaction stay open before aborting it (default 10 000 ms). */
+  transactionTimeoutMs?: number;
+}
+
 export interface StrategyOptionsByName {
   'auto-commit': AutoCommitOptions;
   'manual-commit': ManualCommitOptions;
   'file-checkpoint': FileCheckpointOptions;
+  'atomic-store': AtomicStoreOptions;
+  'idempotent-sink': IdempotentSinkOptions;
+  'state-snapshot': StateSnapshotOptions;
+  'kafka-transactions': KafkaTransactionsOptions;
 }
 export type StrategyName = keyof StrategyOptionsByName;
 

@@ -1,0 +1,88 @@
+import { DatabaseSync } from 'node:sqlite';
+import { join } from 'node:path';
+import type { Positions } from '../history/events.ts';
+
+/**
+ * The embedded database the "offsets outside Kafka, done right" strategies keep their store
+ * in (node:sqlite, SQLite inside Node). One file per table row, shared by the row's members:
+ * a partition's stored position follows it to whichever member gets it.
+ */
+
+/** A row name as a file name: letters, digits, dot, dash and underscore survive. */
+export function fileSafe(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]/g, '_');
+}
+
+export function rowStorePath(workDir: string, prefix: string, row: string): string {
+  return join(workDir, `${prefix}-${fileSafe(row)}.sqlite`);
+}
+
+/**
+ * Opens (creating if needed) a store for writing. WAL + synchronous=FULL: a COMMIT that
+ * returned is on disk, a transaction a SIGKILL interrupted is rolled back on the next open.
+ * The busy timeout lets two members of a row take turns writing.
+ */
+export function openStore(path: string, schema: string): DatabaseSync {
+  const db = new DatabaseSync(path, { timeout: 10_000 });
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
+  db.exec(schema);
+  return db;
+}
+
+/** Opens a store the runner only reads (after the run, from the file the strategy left). */
+export function openStoreReadOnly(path: string): DatabaseSync {
+  return new DatabaseSync(path, { readOnly: true, timeout: 10_000 });
+}
+
+/**
+ * Runs `work` in one write transaction (BEGIN IMMEDIATE: take the write lock up front, so
+ * two members never deadlock upgrading a read lock). A throw rolls everything back.
+ */
+export function inWriteTransaction<T>(db: DatabaseSync, work: () => T): T {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const result = work();
+    db.exec('COMMIT');
+    return result;
+  } catch (error) {
+    if (db.isTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+/** Reads a `partition_id → next_offset` table into Positions. */
+export function readPositions(db: DatabaseSync, table: string): Positions {
+  const positions: Positions = {};
+  for (const row of db.prepare(`SELECT partition_id, next_offset FROM ${table}`).all()) {
+    positions[Number(row.partition_id)] = Number(row.next_offset);
+  }
+  return positions;
+}
+
+/**
+ * Compare-and-set fencing: inside the open transaction, is the stored position of this
+ * partition still the one this process last read or wrote? If another member moved it
+ * (it owns the partition now, this process is a zombie), the answer is no.
+ */
+export function positionUnchanged(db: DatabaseSync, table: string, partition: number, expected: number | undefined): boolean {
+  const row = db.prepare(`SELECT next_offset FROM ${table} WHERE partition_id = ?`).get(partition);
+  const stored = row === undefined ? undefined : Number(row.next_offset);
+  return stored === expected;
+}
+
+/** The position after a set of deliveries: last offset + 1 per partition. */
+export function nextOffsets(deliveries: Iterable<{ partition: number; offset: number }>): Positions {
+  const next: Positions = {};
+  for (const { partition, offset } of deliveries) next[partition] = Math.max(next[partition] ?? 0, offset + 1);
+  return next;
+}
+
+/** A member whose stored position was moved by another member: its work on those partitions is dropped. */
+export class FencedError extends Error {
+  readonly partitions: number[];
+  constructor(partitions: number[], how: string) {
+    super(`fenced on partition${partitions.length > 1 ? 's' : ''} ${partitions.join(', ')}: ${how}`);
+    this.name = 'FencedError';
+    this.partitions = partitions;
+  }
+}
