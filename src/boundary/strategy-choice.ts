@@ -28,6 +28,16 @@ const optionReaders: OptionReaders = {
       return name;
     },
   },
+  'atomic-store': {
+    commitToKafka: (f, o) => (f.has(o) ? f.boolean(o) : undefined),
+  },
+  'idempotent-sink': {},
+  'state-snapshot': {
+    keys: (f, o) => f.optionalWholeNumber(o, 1),
+  },
+  'kafka-transactions': {
+    transactionTimeoutMs: (f, o) => f.optionalWholeNumber(o, 1000),
+  },
 };
 
 export const strategyNames = Object.keys(optionReaders) as StrategyName[];

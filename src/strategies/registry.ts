@@ -1,6 +1,10 @@
+import { atomicStore } from './atomic-store.ts';
 import { autoCommit } from './auto-commit.ts';
 import { fileCheckpoint } from './file-checkpoint.ts';
+import { idempotentSink } from './idempotent-sink.ts';
+import { kafkaTransactions } from './kafka-transactions.ts';
 import { manualCommit } from './manual-commit.ts';
+import { stateSnapshot } from './state-snapshot.ts';
 import type { Strategy, StrategyChoice, StrategyInfo, StrategyModule, StrategyName, StrategyOptionsByName, StrategyRuntime } from './strategy.ts';
 
 export type { StrategyName } from './strategy.ts';
@@ -10,6 +14,10 @@ const modules: { [K in StrategyName]: StrategyModule<StrategyOptionsByName[K]> }
   'auto-commit': autoCommit,
   'manual-commit': manualCommit,
   'file-checkpoint': fileCheckpoint,
+  'atomic-store': atomicStore,
+  'idempotent-sink': idempotentSink,
+  'state-snapshot': stateSnapshot,
+  'kafka-transactions': kafkaTransactions,
 };
 
 export const strategyNames = Object.keys(modules) as StrategyName[];
