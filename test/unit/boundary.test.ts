@@ -51,7 +51,7 @@ describe('child config', () => {
   test.each([
     ['{"choice":', /^child config: not JSON/],
     ['[]', 'child config: must be a JSON object, got []'],
-    [configWith({ choice: { strategy: 'exactly-once' } }), 'child config: unknown strategy "exactly-once" in field "choice.strategy" (known: auto-commit, manual-commit, file-checkpoint)'],
+    [configWith({ choice: { strategy: 'exactly-once' } }), 'child config: unknown strategy "exactly-once" in field "choice.strategy" (known: auto-commit, manual-commit, file-checkpoint, atomic-store, idempotent-sink, state-snapshot, kafka-transactions)'],
     [configWith({ choice: { strategy: 'manual-commit', options: { write: 'atomic' } } }), 'child config: unknown option "write" of strategy "manual-commit" in field "choice.options.write" (its options: commitOrder, commitOffset)'],
     [configWith({ choice: { strategy: 'file-checkpoint', options: { write: 'fast' } } }), 'child config: field "choice.options.write" must be one of "in-place", "atomic", got "fast"'],
     [configWith({ choice: { strategy: 'file-checkpoint', options: { checkpointFile: '../x.json' } } }), 'child config: field "choice.options.checkpointFile" must be a file name without a folder, got "../x.json"'],
