@@ -9,6 +9,7 @@ import rebalanceHandoff from './rebalance-handoff.ts';
 import retentionGap from './retention-gap.ts';
 import staleCheckpoint from './stale-checkpoint.ts';
 import tornCheckpoint from './torn-checkpoint.ts';
+import theRightWay from './the-right-way.ts';
 import twoServices from './two-services.ts';
 import zombieConsumer from './zombie-consumer.ts';
 
@@ -26,6 +27,7 @@ export const scenarios: readonly AnyScenario[] = [
   zombieConsumer,
   retentionGap,
   brokerRestart,
+  theRightWay,
 ];
 
 export function findScenario(name: string): AnyScenario | undefined {

@@ -29,7 +29,10 @@ export function resultRows(
       matchesPrediction:
         matchesPrediction(s.lost, predicted.lost) &&
         matchesPrediction(s.duplicated, predicted.duplicated) &&
-        matchesPrediction(s.lostByRetention, predicted.lostByRetention ?? 0),
+        matchesPrediction(s.lostByRetention, predicted.lostByRetention ?? 0) &&
+        (predicted.duplicatedDeliveries === undefined || matchesPrediction(s.duplicatedDeliveries, predicted.duplicatedDeliveries)) &&
+        // State kept beside the effects (a snapshot) is predicted right whenever it is checked.
+        store?.state?.matches !== false,
       unplannedRebalances: rebalancesExpected ? 0 : members.reduce((n, i) => n + unplannedRebalances(events, i.name), 0),
       ...(store ? { effectStore: { source: store.source, ...(store.state ? { state: store.state } : {}) } } : {}),
     };

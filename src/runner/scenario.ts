@@ -14,6 +14,8 @@ export interface StrategyPrediction {
   duplicated: Prediction;
   /** Messages deleted by the broker (retention) before anyone read them; 0 unless the scenario deletes data. */
   lostByRetention?: Prediction;
+  /** Extra deliveries, where they differ from extra effects (a store that absorbs repeats); checked when given. */
+  duplicatedDeliveries?: Prediction;
 }
 
 /** One consumer instance in a scenario: a strategy (with its options), in its own group unless `group` says otherwise. */
