@@ -118,9 +118,10 @@ function mergedTable(strategies: readonly StrategyResult[], lang: Lang, c: Chalk
     numberWidth(strategies.map((s) => s.restarts), t.restarts);
   // Borders and padding: 3 columns per cell plus the closing border.
   const textRoom = width - numbers - heads.length * 3 - 1;
-  const nameWidth = Math.min(Math.max(...strategies.map((s) => displayWidth(s.name)), displayWidth(t.strategy)), Math.floor(textRoom * 0.45));
+  // Names are never broken (a class reads them aloud); the words column needs room for a verdict.
+  const nameWidth = Math.max(...strategies.map((s) => displayWidth(s.name)), displayWidth(t.strategy), ...strategies.map((s) => displayWidth(guaranteeLabel(lang, s.claims))));
   const verdictWidth = textRoom - nameWidth;
-  if (nameWidth < 8 || verdictWidth < 14) return undefined;
+  if (verdictWidth < 16) return undefined;
   const fit = (text: string, columns: number, style: (s: string) => string = (s) => s) =>
     wrapText(text, columns)
       .map((line) => style(line))
