@@ -122,10 +122,32 @@ function marks(own: readonly OwnEvent[]): Mark[] {
   const out: Mark[] = [];
   const lastProcessed = new Map<string, { partition: number; offset: number }>();
   const joinedPartitions = new Map<string, Set<number>>();
-  const startedPartitions = new Set<number>();
+  // When each lifetime had read a partition, at the latest: processed events carry no time, so
+  // the time of the next event of its own that does bounds it.
+  const readBy = new Map<string, { pending: Set<number>; readAt: Map<number, number> }>();
   const fallbacks = new Map<string, 'earliest' | 'latest'>();
+  // Where a process really started reading each partition after a join: the first offset it
+  // processed there (a joined event's resumeFrom is what the process expected).
+  const currentJoin = new Map<string, EventOf<'joined'>>();
+  const firstRead = new Map<EventOf<'joined'>, Map<number, number>>();
   for (const e of own) {
+    if (e.kind === 'joined') {
+      currentJoin.set(lifetime(e), e);
+      firstRead.set(e, new Map());
+    }
+    if (e.kind === 'processed') {
+      const join = currentJoin.get(lifetime(e));
+      const first = join && firstRead.get(join);
+      if (first && !first.has(e.partition)) first.set(e.partition, e.offset);
+    }
     const base = { instance: e.strategy, incarnation: e.incarnation };
+    const read = readBy.get(lifetime(e)) ?? { pending: new Set<number>(), readAt: new Map<number, number>() };
+    readBy.set(lifetime(e), read);
+    if (e.kind === 'processed' && !read.readAt.has(e.partition)) read.pending.add(e.partition);
+    if ('time' in e) {
+      for (const p of read.pending) read.readAt.set(p, e.time);
+      read.pending.clear();
+    }
     switch (e.kind) {
       case 'processed':
         lastProcessed.set(lifetime(e), { partition: e.partition, offset: e.offset });
@@ -146,21 +168,20 @@ function marks(own: readonly OwnEvent[]): Mark[] {
         break;
     }
   }
-  // A resume point is where a process starts a partition that was read before: after a
-  // restart, or when the partition moved to it. The very first start is no resume (unless the
-  // process had to fall back). Joins in time order: members' files are not interleaved.
+  // A resume point is where a process starts a partition that a process started before it had
+  // read: after a restart, or when the partition moved to it; or where it fell back because its
+  // saved position was unusable. Joins in time order: members' files are not interleaved.
   const joins = own.filter((e): e is EventOf<'joined'> => e.kind === 'joined').sort((a, b) => a.time - b.time);
   for (const e of joins) {
     const known = joinedPartitions.get(lifetime(e)) ?? new Set<number>();
     joinedPartitions.set(lifetime(e), known);
     const fallback = fallbacks.get(lifetime(e));
     for (const p of e.partitions) {
-      const position = e.resumeFrom[p];
+      const position = firstRead.get(e)?.get(p) ?? e.resumeFrom[p];
       const fresh = !known.has(p);
       known.add(p);
-      const first = !startedPartitions.has(p);
-      startedPartitions.add(p);
-      if (!fresh || position === undefined || (first && !fallback)) continue;
+      const readBefore = [...readBy].some(([other, r]) => other !== lifetime(e) && (r.readAt.get(p) ?? Infinity) <= e.time);
+      if (!fresh || position === undefined || (!readBefore && !fallback)) continue;
       out.push({ instance: e.strategy, incarnation: e.incarnation, kind: 'resume', partition: p, position, time: e.time, ...(fallback ? { fallback } : {}) });
     }
   }
