@@ -66,6 +66,8 @@ const closing = new Set([...'。，、；：！？」）』》〉】〕…‥・
 /** Characters that must not end a line (they open what comes after). */
 const opening = new Set([...'「（『《〈【〔〖〘〚“‘([{']);
 
+export const nbsp = '\u00a0';
+
 const isCjk = (char: string) => isWide(char.codePointAt(0)!);
 
 /**
@@ -92,7 +94,8 @@ function pieces(text: string): Array<{ text: string; space: boolean }> {
       else current += token;
       continue;
     }
-    if (/\s/u.test(token)) {
+    // A no-break space (U+00A0) glues a label to its number: "lost 0" never splits.
+    if (token !== nbsp && /\s/u.test(token)) {
       flush();
       spaceBefore = true;
       continue;
@@ -100,7 +103,13 @@ function pieces(text: string): Array<{ text: string; space: boolean }> {
     // A break between two characters is allowed when either is CJK (no spaces in Chinese),
     // unless the next one closes or the previous one opens.
     const breakHere =
-      current !== '' && previous !== '' && (isCjk(token) || isCjk(previous)) && !closing.has(token) && !opening.has(previous);
+      current !== '' &&
+      previous !== '' &&
+      token !== nbsp &&
+      previous !== nbsp &&
+      (isCjk(token) || isCjk(previous)) &&
+      !closing.has(token) &&
+      !opening.has(previous);
     if (breakHere) flush();
     current += escapes + token;
     escapes = '';
