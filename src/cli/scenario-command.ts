@@ -6,6 +6,7 @@ import { colorsFor } from '../report/colors.ts';
 import { detectLang } from '../report/lang.ts';
 import { renderSummary } from '../report/summary.ts';
 import { renderReport } from '../report/table.ts';
+import { rowOfFor, runHistory, screenWidth, writeHtmlReport, writeIndexHtml } from '../report/publish.ts';
 import type { RunResult } from '../runner/run-result.ts';
 import type { AnyScenario } from '../runner/scenario.ts';
 import { runScenario } from '../runner/run-scenario.ts';
@@ -111,9 +112,15 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
       );
     }
     progress.done();
+    const reports = results.map((result, i) => writeHtmlReport(result, plan[i]!.scenario));
+    if (runAll) reports.push(writeIndexHtml(join(brokerDir, 'index.html'), results, `kafka-offset-lab: all scenarios, ${stamp}`));
     if (options.json) io.stdout.write(JSON.stringify(runAll ? { scenarios: results } : results[0], null, 2) + '\n');
     else if (runAll) io.stdout.write(renderSummary(results, lang, c) + '\n');
-    else io.stdout.write(renderReport(results[0]!, plan[0]!.scenario, lang, c) + '\n');
+    else {
+      const [result, scenario] = [results[0]!, plan[0]!.scenario];
+      io.stdout.write(renderReport(result, scenario, lang, c, { width: screenWidth(io.stdout, io.env), events: runHistory(result), rowOf: rowOfFor(scenario) }) + '\n');
+    }
+    if (!options.json) io.stdout.write(c.dim(`report: ${relative(process.cwd(), reports.at(-1)!)}`) + '\n');
     const outcome = outcomeOf(results, shown);
     if (outcome.failure) for (const line of describeUserError(outcome.failure)) io.stderr.write(`${line}\n`);
     return outcome.exitCode;

@@ -124,7 +124,8 @@ describe('the scenario command', () => {
   });
 
   test('the table and the lesson, in Chinese, without colour codes when not on a terminal', async () => {
-    const run = await cli(['crash-mid-batch', '--lang', 'zh'], shared());
+    // Wide enough for the full table (the report adapts to COLUMNS when stdout is not a terminal).
+    const run = await cli(['crash-mid-batch', '--lang', 'zh'], { ...shared(), COLUMNS: '140' });
     expect(run.code).toBe(0);
     expect(run.stdout).not.toMatch(ansi);
     expect(run.stdout).toMatch(/策略.*丢失.*重复/s);
