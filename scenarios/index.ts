@@ -3,6 +3,7 @@ import autoCommitAsync from './auto-commit-async.ts';
 import brokerRestart from './broker-restart.ts';
 import checkpointLost from './checkpoint-lost.ts';
 import commitBeforeProcess from './commit-before-process.ts';
+import crashDuringSave from './crash-during-save.ts';
 import crashMidBatch from './crash-mid-batch.ts';
 import offByOneCommit from './off-by-one-commit.ts';
 import rebalanceHandoff from './rebalance-handoff.ts';
@@ -28,6 +29,7 @@ export const scenarios: readonly AnyScenario[] = [
   retentionGap,
   brokerRestart,
   theRightWay,
+  crashDuringSave,
 ];
 
 export function findScenario(name: string): AnyScenario | undefined {

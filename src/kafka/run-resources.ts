@@ -20,8 +20,9 @@ export class RunResources {
     this.runId = runId;
   }
 
+  /** Kafka allows only letters, digits, '.', '_' and '-' in a topic name: anything else becomes '_'. */
   topicName(purpose: string): string {
-    return `${resourcePrefix}${purpose}-${this.runId}`;
+    return `${resourcePrefix}${purpose.replace(/[^a-zA-Z0-9._-]/g, '_')}-${this.runId}`;
   }
 
   groupName(purpose: string): string {

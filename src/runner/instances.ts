@@ -5,6 +5,7 @@ import type { RunResources } from '../kafka/run-resources.ts';
 import { strategyModule } from '../strategies/registry.ts';
 import type { StrategyChoice } from '../strategies/strategy.ts';
 import { instanceSpecs, rowName, type AnyScenario, type InstanceSpec } from './scenario.ts';
+import { fileSafe } from '../util/file-safe.ts';
 
 /** One consumer instance of a run: who it is, where it writes, what its first process does. */
 export interface Instance extends FaultTarget {
@@ -27,7 +28,7 @@ export function planInstances(scenario: AnyScenario, resources: RunResources, wo
       groupId: resources.groupName(row),
       // Only the strategy and its options cross into the strategy process.
       choice: (spec.options ? { strategy: spec.strategy, options: spec.options } : { strategy: spec.strategy }) as StrategyChoice,
-      historyPath: join(workDir, `history-${spec.name}.jsonl`),
+      historyPath: join(workDir, `history-${fileSafe(spec.name)}.jsonl`),
       ...(strategyModule(spec.strategy).needsOutputTopic ? { outputTopic: resources.topicName(`${scenario.name}-out-${row}`) } : {}),
       triggers: [],
     };

@@ -6,6 +6,7 @@ import { parseChildMessage } from '../boundary/parse.ts';
 import type { ChildConfig, ChildMessage, SupervisorMessage } from '../consumer/protocol.ts';
 import type { JsonlWriter } from '../history/jsonl.ts';
 import { cacheDir } from '../util/paths.ts';
+import { fileSafe } from '../util/file-safe.ts';
 
 const childEntry = fileURLToPath(new URL('../consumer/child-main.ts', import.meta.url));
 
@@ -43,7 +44,7 @@ export class Supervisor {
   }
 
   start(config: ChildConfig): RunningChild {
-    const logPath = join(this.workDir, `${config.instance}.log`);
+    const logPath = join(this.workDir, `${fileSafe(config.instance)}.log`);
     const logFd = openSync(logPath, 'a');
     const child = fork(childEntry, [JSON.stringify(config)], {
       stdio: ['ignore', logFd, logFd, 'ipc'],

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { formatCheckpointFile, parseCheckpointFile } from '../boundary/parse.ts';
 import type { Positions } from '../history/events.ts';
 import type { FileCheckpointOptions, ResumePlan, StrategyInfo, StrategyModule } from './strategy.ts';
+import { fileSafe } from '../util/file-safe.ts';
 
 /**
  * Never commits to Kafka. After each processed batch it writes its checkpoint file (the one
@@ -22,7 +23,7 @@ function describe(options: FileCheckpointOptions = {}): StrategyInfo {
 }
 
 export function checkpointPath(workDir: string, instance: string, options: FileCheckpointOptions = {}): string {
-  return join(workDir, options.checkpointFile ?? `checkpoint-${instance}.json`);
+  return join(workDir, options.checkpointFile ?? `checkpoint-${fileSafe(instance)}.json`);
 }
 
 export const fileCheckpoint: StrategyModule<FileCheckpointOptions> = {

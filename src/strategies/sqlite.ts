@@ -1,6 +1,8 @@
 import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import type { Positions } from '../history/events.ts';
+import { fileSafe } from '../util/file-safe.ts';
+export { fileSafe } from '../util/file-safe.ts';
 
 /**
  * The embedded database the "offsets outside Kafka, done right" strategies keep their store
@@ -9,9 +11,6 @@ import type { Positions } from '../history/events.ts';
  */
 
 /** A row name as a file name: letters, digits, dot, dash and underscore survive. */
-export function fileSafe(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]/g, '_');
-}
 
 export function rowStorePath(workDir: string, prefix: string, row: string): string {
   return join(workDir, `${prefix}-${fileSafe(row)}.sqlite`);
