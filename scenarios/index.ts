@@ -7,12 +7,14 @@ import crashDuringSave from './crash-during-save.ts';
 import crashMidBatch from './crash-mid-batch.ts';
 import offByOneCommit from './off-by-one-commit.ts';
 import rebalanceHandoff from './rebalance-handoff.ts';
+import rebalanceRightWay from './rebalance-right-way.ts';
 import retentionGap from './retention-gap.ts';
 import staleCheckpoint from './stale-checkpoint.ts';
 import tornCheckpoint from './torn-checkpoint.ts';
 import theRightWay from './the-right-way.ts';
 import twoServices from './two-services.ts';
 import zombieConsumer from './zombie-consumer.ts';
+import zombieRightWay from './zombie-right-way.ts';
 
 /** The catalogue: one file per scenario, listed in teaching order. */
 export const scenarios: readonly AnyScenario[] = [
@@ -30,6 +32,8 @@ export const scenarios: readonly AnyScenario[] = [
   brokerRestart,
   theRightWay,
   crashDuringSave,
+  rebalanceRightWay,
+  zombieRightWay,
 ];
 
 export function findScenario(name: string): AnyScenario | undefined {

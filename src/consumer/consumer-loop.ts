@@ -204,6 +204,9 @@ export class ConsumerLoop {
       await strategy.save?.(toSave, crashDuringSave);
     } catch (error) {
       this.#record({ kind: 'save-failed', ...this.#who(), positions: toSave, error: (error as Error).message, time: Date.now() });
+      // A refused save (a fenced zombie, a rejected commit) ends this process: going on would
+      // process messages whose position can never be saved. The supervisor restarts it.
+      this.#fatal(error as Error, `${this.#o.instance}: save refused: ${(error as Error).message}`);
       throw error;
     }
     // Kafka commits are recorded from the client's own commit event (onCommitted).

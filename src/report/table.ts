@@ -66,6 +66,7 @@ interface Cells {
   lost: string;
   duplicated: string;
   retention: string | undefined;
+  redelivered: string | undefined;
 }
 
 function cellsOf(s: StrategyResult, lang: Lang, c: ChalkInstance): Cells {
@@ -79,8 +80,13 @@ function cellsOf(s: StrategyResult, lang: Lang, c: ChalkInstance): Cells {
     lost: s.lost > 0 ? c.red.bold(String(s.lost)) : c.green('0'),
     duplicated: s.duplicated > 0 ? c.yellow.bold(String(s.duplicated)) : c.green('0'),
     retention: s.lostByRetention > 0 ? c.magenta(`+${s.lostByRetention} ${t.retention}`) : undefined,
+    // Deliveries repeated where the store absorbed them: the effects column alone would hide them.
+    redelivered: s.duplicatedDeliveries !== s.duplicated ? c.dim(redeliveredText(s, lang)) : undefined,
   };
 }
+
+const redeliveredText = (s: StrategyResult, lang: Lang) => (lang === 'zh' ? `重投 ${s.duplicatedDeliveries}` : `${s.duplicatedDeliveries} redelivered`);
+const withRedelivered = (cells: Cells) => (cells.redelivered ? `${cells.duplicated}\n${cells.redelivered}` : cells.duplicated);
 
 function fullTable(strategies: readonly StrategyResult[], lang: Lang, c: ChalkInstance): string {
   const t = labels[lang];
@@ -97,7 +103,7 @@ function fullTable(strategies: readonly StrategyResult[], lang: Lang, c: ChalkIn
       s.produced,
       s.processed,
       cells.retention ? `${cells.lost}\n${cells.retention}` : cells.lost,
-      cells.duplicated,
+      withRedelivered(cells),
       s.restarts,
       `${guaranteeLabel(lang, s.observed)}\n${cells.verdict}`,
       cells.prediction,
@@ -113,7 +119,7 @@ function mergedTable(strategies: readonly StrategyResult[], lang: Lang, c: Chalk
   const numberWidth = (values: Array<string | number>, head: string) => Math.max(displayWidth(head), ...values.map((v) => displayWidth(String(v))));
   const numbers =
     numberWidth(strategies.map((s) => s.lost), t.lost) +
-    numberWidth(strategies.map((s) => s.duplicated), t.duplicated) +
+    numberWidth(strategies.map((s) => (s.duplicatedDeliveries !== s.duplicated ? redeliveredText(s, lang) : s.duplicated)), t.duplicated) +
     numberWidth(strategies.map((s) => `${s.processed}/${s.produced}`), t.processed) +
     numberWidth(strategies.map((s) => s.restarts), t.restarts);
   // Borders and padding: 3 columns per cell plus the closing border.
@@ -136,7 +142,7 @@ function mergedTable(strategies: readonly StrategyResult[], lang: Lang, c: Chalk
     table.push([
       `${fit(s.name, nameWidth, c.bold)}\n${fit(guaranteeLabel(lang, s.claims), nameWidth, c.dim)}`,
       cells.retention ? `${cells.lost}\n${fit(cells.retention, 12)}` : cells.lost,
-      cells.duplicated,
+      withRedelivered(cells),
       `${s.processed}/${s.produced}`,
       s.restarts,
       [fit(guaranteeLabel(lang, s.observed), verdictWidth), fit(cells.verdict, verdictWidth), fit(cells.prediction, verdictWidth)].join('\n'),
@@ -158,7 +164,7 @@ function blocks(strategies: readonly StrategyResult[], lang: Lang, c: ChalkInsta
       `${t.produced}${nbsp}${s.produced}`,
       `${t.processed}${nbsp}${s.processed}`,
       `${t.lost}${nbsp}${cells.lost}${cells.retention ? ` (${cells.retention})` : ''}`,
-      `${t.duplicated}${nbsp}${cells.duplicated}`,
+      `${t.duplicated}${nbsp}${cells.duplicated}${cells.redelivered ? ` (${cells.redelivered})` : ''}`,
       `${t.restarts}${nbsp}${s.restarts}`,
     ].join(`${nbsp}· `);
     lines.push(...wrapText(numbers, width, { firstPrefix: '  ', restPrefix: '  ' }));

@@ -173,6 +173,20 @@ describe('ConsumerLoop', () => {
     expect(port.commits).toEqual(commits);
   });
 
+  test('a refused save (a fenced zombie) is recorded and ends the process with exit 1', async () => {
+    const { port, events, exits } = await start({ choice: manual });
+    port.commit = async () => {
+      throw new Error('The coordinator is not aware of this member');
+    };
+    port.assign([0]);
+    for (const offset of [0, 1]) await port.deliver(0, offset);
+    await expect(port.deliver(0, 2)).rejects.toThrow(/not aware of this member/);
+    expect(events.filter((e) => e.kind === 'save-failed')).toMatchObject([{ positions: { 0: 3 }, error: 'The coordinator is not aware of this member' }]);
+    expect(exits).toEqual([1]);
+    await port.deliver(0, 3).catch(() => {});
+    expect(processed(events)).toEqual([0, 1, 2]); // nothing after the refusal
+  });
+
   test('a torn checkpoint write: die during the save leaves half a file', async () => {
     const { port, events, workDir } = await start({ choice: { strategy: 'file-checkpoint' }, triggers: [{ id: 'd', point: 'during-save', atProcessed: 3, action: 'die' }] });
     port.assign([0]);

@@ -1,0 +1,90 @@
+/**
+ * rebalance-right-way — offsets kept per partition in a store the group shares follow the
+ * partition to the survivor: the fix for per-instance checkpoint files (claims D4, G2, S).
+ *
+ * Setup: as rebalance-handoff: N numbered messages over P partitions (P even), two instances
+ * per group, held at the start line until the group has split the partitions:
+ * - file-checkpoint #1/#2: one checkpoint file per instance (rebalance-handoff's drawback);
+ * - atomic-store #1/#2: one database per group, results and next offset per partition in one
+ *   transaction per batch; every assignment reads the offsets from the database;
+ * - kafka-transactions #1/#2: output and input offsets in one Kafka transaction per partition,
+ *   transactional id derived from the input partition.
+ * Fault: #1 is SIGKILLed after its c-th message (c < N/P: inside its first partition). #2 has
+ * saved all of its own share (N/2 is a multiple of B, so nothing of its own is pending) and
+ * idles; when #1's session times out, #2 takes every partition and drains; then #1 restarts.
+ *
+ * Mechanism (predictions):
+ * - file-checkpoint: as rebalance-handoff: c + N/P − s + (P − 1)·N/P repeated effects, where
+ *   s = floor(c/B)·B is #1's last save.
+ * - atomic-store: the database holds #1's partition at s with exactly the results before s;
+ *   #2 reads it on assignment and resumes there: c − s redelivered, 0 lost, 0 duplicated effects.
+ *   The restarted #1 reads the same database and finds every partition done.
+ * - kafka-transactions: #1's committed transactions cover its partition up to s; its open
+ *   transaction is aborted when #2's producer for that partition (same transactional id)
+ *   starts; #2 resumes at s: c − s redelivered, 0/0 effects for read_committed readers.
+ */
+import type { StrategyReport } from '../src/checker/check.ts';
+import { killAt } from '../src/faults/kill-at.ts';
+import type { Lang } from '../src/report/lang.ts';
+import { crashMessage, defineScenario, type InstanceSpec, type Knobs } from '../src/runner/scenario.ts';
+
+const bases = ['file-checkpoint', 'atomic-store', 'kafka-transactions'] as const;
+const pair = (strategy: (typeof bases)[number]): InstanceSpec[] => [
+  { name: `${strategy}#1`, strategy, group: strategy },
+  { name: `${strategy}#2`, strategy, group: strategy },
+];
+const savedAt = (k: Knobs) => Math.floor(crashMessage(k) / k.batch) * k.batch;
+const perPartition = (k: Knobs) => k.messages / k.partitions;
+
+export default defineScenario({
+  name: 'rebalance-right-way',
+  summary: {
+    en: 'one member of a group dies: offsets in a store the group shares (database, Kafka transaction) follow the partition, per-instance files do not',
+    zh: '组内一个成员崩溃：保存在组共享的存储里的 offset（数据库、Kafka 事务）跟着分区走，每个实例自己的文件不会',
+  },
+  knobs: { messages: { default: 1000 }, partitions: { default: 4 }, batch: { default: 100 }, crashAfter: { default: 37 }, crashBatch: { default: 3 } },
+  instances: bases.flatMap(pair),
+  faults: (k) => [killAt({ point: 'mid-batch', atProcessed: crashMessage(k), instances: bases.map((b) => `${b}#1`) })],
+  rebalances: 'expected',
+  validate: (k, flag) =>
+    k.partitions < 2 || k.partitions % 2 !== 0
+      ? `rebalance-right-way needs an even number of partitions (two instances share them), got ${flag('partitions')}`
+      : k.messages % k.partitions !== 0
+        ? `${flag('messages')} must be a multiple of ${flag('partitions')} so the instances get equal shares`
+        : (k.messages / 2) % k.batch !== 0
+          ? `half of ${flag('messages')} must be a multiple of ${flag('batch')}, so that the survivor has saved all of its own share when it takes over`
+          : crashMessage(k) >= perPartition(k)
+            ? `the crash (after message ${crashMessage(k)}: ${flag('crashBatch')}, ${flag('crashAfter')}) must fall inside instance #1's first partition (${perPartition(k)} messages)`
+            : undefined,
+  predict: (k) => {
+    const moved = crashMessage(k) - savedAt(k);
+    return {
+      'file-checkpoint': { lost: 0, duplicated: crashMessage(k) + perPartition(k) - savedAt(k) + (k.partitions - 1) * perPartition(k) },
+      'atomic-store': { lost: 0, duplicated: 0, duplicatedDeliveries: moved },
+      'kafka-transactions': { lost: 0, duplicated: 0, duplicatedDeliveries: moved },
+    };
+  },
+  lesson,
+});
+
+function lesson(k: Knobs, strategies: StrategyReport[], lang: Lang): string[] {
+  const c = crashMessage(k);
+  const by = (name: string) => strategies.find((s) => s.strategy === name);
+  const effects = (name: string) => `${by(name)?.lost ?? 0}/${by(name)?.duplicated ?? 0}`;
+  if (lang === 'zh') {
+    return [
+      `每种做法两个实例在同一个消费者组里平分 ${k.partitions} 个分区。#1 在处理完第 ${c} 条后被 SIGKILL；会话超时后 #2 接管全部分区并读完，然后 #1 重启。表中每一行是整个组。`,
+      `file-checkpoint：每个实例一个文件，文件不跟着分区走：#2 把转来的分区从头读，#1 重启后又把它文件不认识的分区全部重放：丢失/重复 = ${effects('file-checkpoint')}。`,
+      `atomic-store：offset 按分区和结果一起存在组共享的数据库里，每次分配分区时都从数据库读取：#2 从 #1 最后一次提交的 ${savedAt(k)} 继续，重新投递 ${by('atomic-store')?.duplicatedDeliveries ?? 0} 条，但结果不重复：${effects('atomic-store')}。这正是 Kafka 文档里“在 Kafka 之外存 offset”的要求：在每次（重新）分配时从存储里 seek。`,
+      `kafka-transactions：offset 随事务提交到这个组在 Kafka 里的位置，transactional id 由输入分区决定：#2 为该分区启动生产者时中止了 #1 未完成的事务，从 ${savedAt(k)} 继续：${effects('kafka-transactions')}（重新投递 ${by('kafka-transactions')?.duplicatedDeliveries ?? 0} 条）。`,
+      `所以问题不在“offset 存在 Kafka 之外”，而在“存在每个实例自己的文件里”：存储必须由整个组共享、按分区记录，并与结果一起原子地写入（D4、S）。`,
+    ];
+  }
+  return [
+    `Two instances of each design share one consumer group and split ${k.partitions} partitions. #1 was SIGKILLed after its message ${c}; when its session timed out #2 took every partition and drained, then #1 restarted. Each row is the whole group.`,
+    `file-checkpoint: one file per instance, and a file does not follow the partition: #2 read the moved partition from the start, and the restarted #1 replayed every partition its file did not know: ${effects('file-checkpoint')} lost/duplicated.`,
+    `atomic-store: offsets are kept per partition, with the results, in a database the group shares, and read on every assignment: #2 resumed at #1's last commit (${savedAt(k)}), was redelivered ${by('atomic-store')?.duplicatedDeliveries ?? 0} messages, and wrote no result twice: ${effects('atomic-store')}. That is what Kafka's documentation asks of offsets stored outside Kafka: seek to the stored offsets on every (re)assignment.`,
+    `kafka-transactions: the offsets commit with the transaction to the group's position in Kafka, and the transactional id comes from the input partition: #2's producer for that partition aborted #1's open transaction when it started, and #2 resumed at ${savedAt(k)}: ${effects('kafka-transactions')} (${by('kafka-transactions')?.duplicatedDeliveries ?? 0} redelivered).`,
+    `So the trouble is not "offsets outside Kafka" but "offsets in each instance's own file": the store must be shared by the group, kept per partition, and written atomically with the results (D4, S).`,
+  ];
+}
