@@ -47,7 +47,9 @@ export interface RunOptions {
  * collect what survived → check → the result. Every file the run writes is in its results
  * folder as soon as it exists, so an interrupted run keeps what it measured.
  */
-export async function runScenario(scenario: AnyScenario, knobs: Knobs, options: RunOptions): Promise<RunResult> {
+export async function runScenario(scenario: AnyScenario, values: Readonly<Record<string, number>>, options: RunOptions): Promise<RunResult> {
+  // The scenario's declared knobs, already validated (src/cli/resolve-knobs.ts); the runner reads the base ones.
+  const knobs = values as Knobs<never> & Readonly<Record<string, number>>;
   const runId = `${timestamp()}-${randomBytes(3).toString('hex')}`;
   const workDir = options.workDir ?? join(options.resultsRoot ?? defaultResultsRoot, scenario.name, runId);
   mkdirSync(workDir, { recursive: true });
