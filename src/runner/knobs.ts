@@ -14,37 +14,14 @@ export interface KnobInfo {
   meaning: Text;
 }
 
+const knob = (flag: string, max: number, en: string, zh: string): KnobInfo => ({ flag, min: 1, max, meaning: { en, zh } });
+
 export const knobCatalogue = {
-  messages: {
-    flag: 'messages',
-    min: 1,
-    max: 1_000_000,
-    meaning: { en: 'messages to produce', zh: '写入的消息条数' },
-  },
-  partitions: {
-    flag: 'partitions',
-    min: 1,
-    max: 64,
-    meaning: { en: 'partitions of the topic', zh: 'topic 的分区数' },
-  },
-  batch: {
-    flag: 'batch',
-    min: 1,
-    max: 1_000_000,
-    meaning: { en: 'the strategies save their position after every B processed messages', zh: '每处理 B 条消息保存一次位置' },
-  },
-  crashAfter: {
-    flag: 'crash-after',
-    min: 1,
-    max: 1_000_000,
-    meaning: { en: 'the crash comes K messages into the crash batch (1..B)', zh: '在崩溃所在批次的第 K 条消息之后崩溃（1..B）' },
-  },
-  crashBatch: {
-    flag: 'crash-batch',
-    min: 1,
-    max: 1_000_000,
-    meaning: { en: 'the crash happens in batch number C', zh: '崩溃发生在第 C 批' },
-  },
+  messages: knob('messages', 1_000_000, 'messages to produce', '写入的消息条数'),
+  partitions: knob('partitions', 64, 'partitions of the topic', 'topic 的分区数'),
+  batch: knob('batch', 1_000_000, 'the strategies save their position after every B processed messages', '每处理 B 条消息保存一次位置'),
+  crashAfter: knob('crash-after', 1_000_000, 'the crash comes K messages into the crash batch (1..B)', '在崩溃所在批次的第 K 条消息之后崩溃（1..B）'),
+  crashBatch: knob('crash-batch', 1_000_000, 'the crash happens in batch number C', '崩溃发生在第 C 批'),
 } as const satisfies Record<string, KnobInfo>;
 
 export type KnobName = keyof typeof knobCatalogue;

@@ -1,17 +1,16 @@
-import type { DatabaseSync } from 'node:sqlite';
 import type { Positions } from '../history/events.ts';
 import type { Delivery } from '../consumer/port.ts';
 import {
   FencedError,
   inWriteTransaction,
   nextOffsets,
-  openStore,
-  openStoreReadOnly,
+  LazyStore,
+  readStore,
   positionUnchanged,
   readPositions,
   rowStorePath,
 } from './sqlite.ts';
-import type { AtomicStoreOptions, Effect, StrategyInfo, StrategyModule, StrategyPlace } from './strategy.ts';
+import { type AtomicStoreOptions, type Effect, type StrategyInfo, type StrategyModule, type StrategyPlace, savesAfterEachBatch } from './strategy.ts';
 
 /**
  * Kafka's own recipe ("Storing Offsets Outside Kafka", KafkaConsumer javadoc): auto-commit
@@ -52,8 +51,8 @@ export const atomicStore: StrategyModule<AtomicStoreOptions> = {
 
   create(runtime, options = {}) {
     const path = atomicStorePath(runtime);
-    let db: DatabaseSync | undefined;
-    const store = () => (db ??= openStore(path, schema));
+    const lazy = new LazyStore(path, schema);
+    const store = () => lazy.db;
     /** Results applied since the last save: they become durable only with their offsets. */
     let pending: Delivery[] = [];
     /** The stored position of each partition as this process last read or wrote it. */
@@ -63,10 +62,7 @@ export const atomicStore: StrategyModule<AtomicStoreOptions> = {
 
     return {
       ...describe(options),
-      autoCommit: false,
-      processing: 'awaited',
-      saveOrder: 'after-process',
-      savedVia: 'database',
+      ...savesAfterEachBatch('database'),
 
       async open() {
         store();
@@ -137,25 +133,21 @@ export const atomicStore: StrategyModule<AtomicStoreOptions> = {
       },
 
       async close() {
-        db?.close();
-        db = undefined;
+        lazy.close();
       },
     };
   },
 
   async readEffects(context) {
     const path = atomicStorePath(context);
-    const db = openStoreReadOnly(path);
-    try {
-      const effects: Effect[] = db
-        .prepare('SELECT partition_id, message_offset, seq FROM results ORDER BY rowid')
-        .all()
-        .map((row) => ({ partition: Number(row.partition_id), offset: Number(row.message_offset), seq: Number(row.seq) }));
-      const positions = readPositions(db, 'positions');
-      const stored = Object.entries(positions).map(([p, next]) => `p${p}→${next}`).join(', ');
-      return { effects, source: `${path} (results table, ${effects.length} rows; stored offsets ${stored || 'none'})` };
-    } finally {
-      db.close();
-    }
+    return readStore(path, (db) => {
+        const effects: Effect[] = db
+          .prepare('SELECT partition_id, message_offset, seq FROM results ORDER BY rowid')
+          .all()
+          .map((row) => ({ partition: Number(row.partition_id), offset: Number(row.message_offset), seq: Number(row.seq) }));
+        const positions = readPositions(db, 'positions');
+        const stored = Object.entries(positions).map(([p, next]) => `p${p}→${next}`).join(', ');
+        return { effects, source: `${path} (results table, ${effects.length} rows; stored offsets ${stored || 'none'})` };
+    });
   },
 };

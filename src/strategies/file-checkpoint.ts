@@ -2,7 +2,7 @@ import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, w
 import { dirname, join } from 'node:path';
 import { formatCheckpointFile, parseCheckpointFile } from '../boundary/parse.ts';
 import type { Positions } from '../history/events.ts';
-import type { FileCheckpointOptions, ResumePlan, StrategyInfo, StrategyModule } from './strategy.ts';
+import { type FileCheckpointOptions, type ResumePlan, type StrategyInfo, type StrategyModule, savesAfterEachBatch } from './strategy.ts';
 import { fileSafe } from '../util/file-safe.ts';
 
 /**
@@ -35,10 +35,7 @@ export const fileCheckpoint: StrategyModule<FileCheckpointOptions> = {
     // instance naturally starts at the beginning of the topic.
     const policy = runtime.incarnation === 1 ? 'earliest' : (options.fallback ?? 'earliest');
     return {
-      autoCommit: false,
-      processing: 'awaited',
-      saveOrder: 'after-process',
-      savedVia: 'checkpoint-file',
+      ...savesAfterEachBatch('checkpoint-file'),
       resumePlan: () => readResumePlan(path, runtime.topic, policy),
       save: async (positions: Positions, crashDuringSave?: () => never) => {
         const text = formatCheckpointFile(runtime.topic, positions);

@@ -1,6 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { openStore, openStoreReadOnly, rowStorePath } from './sqlite.ts';
-import type { Effect, IdempotentSinkOptions, StrategyInfo, StrategyModule, StrategyPlace } from './strategy.ts';
+import { LazyStore, readStore, rowStorePath } from './sqlite.ts';
+import { type Effect, type IdempotentSinkOptions, type StrategyInfo, type StrategyModule, type StrategyPlace, savesAfterEachBatch } from './strategy.ts';
 
 /**
  * At-least-once delivery made harmless: manual Kafka commits after each batch (like
@@ -41,16 +41,13 @@ export const idempotentSink: StrategyModule<IdempotentSinkOptions> = {
   describe,
 
   create(runtime, options = {}) {
-    let db: DatabaseSync | undefined;
-    const store = () => (db ??= openStore(idempotentSinkPath(runtime), schema));
+    const lazy = new LazyStore(idempotentSinkPath(runtime), schema);
+    const store = () => lazy.db;
     let upsert: ReturnType<DatabaseSync['prepare']> | undefined;
 
     return {
       ...describe(options),
-      autoCommit: false,
-      processing: 'awaited',
-      saveOrder: 'after-process',
-      savedVia: 'kafka-commit',
+      ...savesAfterEachBatch('kafka-commit'),
 
       async open() {
         store();
@@ -75,30 +72,26 @@ export const idempotentSink: StrategyModule<IdempotentSinkOptions> = {
       },
 
       async close() {
-        db?.close();
-        db = undefined;
+        lazy.close();
       },
     };
   },
 
   async readEffects(context) {
     const path = idempotentSinkPath(context);
-    const db = openStoreReadOnly(path);
-    try {
-      const rows = db
-        .prepare('SELECT partition_id, message_offset, seq, writes FROM effects WHERE topic = ? ORDER BY partition_id, message_offset')
-        .all(context.topic);
-      const effects: Effect[] = rows.map((row) => ({ partition: Number(row.partition_id), offset: Number(row.message_offset), seq: Number(row.seq) }));
-      const writes = rows.map((row) => Number(row.writes));
-      const absorbed = writes.reduce((sum, n) => sum + n - 1, 0);
-      const rewritten = writes.filter((n) => n > 1).length;
-      return {
-        effects,
-        source: `${path} (${effects.length} rows from ${effects.length + absorbed} writes: the upsert absorbed ${absorbed} repeated deliveries on ${rewritten} rows)`,
-      };
-    } finally {
-      db.close();
-    }
+    return readStore(path, (db) => {
+        const rows = db
+          .prepare('SELECT partition_id, message_offset, seq, writes FROM effects WHERE topic = ? ORDER BY partition_id, message_offset')
+          .all(context.topic);
+        const effects: Effect[] = rows.map((row) => ({ partition: Number(row.partition_id), offset: Number(row.message_offset), seq: Number(row.seq) }));
+        const writes = rows.map((row) => Number(row.writes));
+        const absorbed = writes.reduce((sum, n) => sum + n - 1, 0);
+        const rewritten = writes.filter((n) => n > 1).length;
+        return {
+          effects,
+          source: `${path} (${effects.length} rows from ${effects.length + absorbed} writes: the upsert absorbed ${absorbed} repeated deliveries on ${rewritten} rows)`,
+        };
+    });
   },
 };
 

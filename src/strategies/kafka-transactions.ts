@@ -1,7 +1,7 @@
 import type { Producer, Transaction } from 'kafkajs';
 import { formatOutputRecord, readOutputTopic } from '../effects/output-topic.ts';
 import { FencedError } from './sqlite.ts';
-import type { KafkaTransactionsOptions, StrategyInfo, StrategyModule } from './strategy.ts';
+import { type KafkaTransactionsOptions, type StrategyInfo, type StrategyModule, savesAfterEachBatch } from './strategy.ts';
 
 /**
  * Consume–transform–produce with Kafka transactions: one output record per input message,
@@ -128,10 +128,7 @@ export const kafkaTransactions: StrategyModule<KafkaTransactionsOptions> = {
 
     return {
       ...describe(options),
-      autoCommit: false,
-      processing: 'awaited',
-      saveOrder: 'after-process',
-      savedVia: 'transaction',
+      ...savesAfterEachBatch('transaction'),
 
       async open() {
         if (!runtime.outputTopic) throw new Error('kafka-transactions needs an output topic (needsOutputTopic), and none was given');

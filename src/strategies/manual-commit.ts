@@ -1,5 +1,5 @@
 import type { Positions } from '../history/events.ts';
-import type { ManualCommitOptions, StrategyInfo, StrategyModule } from './strategy.ts';
+import { type ManualCommitOptions, type StrategyInfo, type StrategyModule, savesAfterEachBatch } from './strategy.ts';
 
 /**
  * `autoCommit: false`; after each batch of processed messages, commit offset+1 of the last
@@ -34,10 +34,8 @@ export const manualCommit: StrategyModule<ManualCommitOptions> = {
   create: ({ consumer }, options = {}) => {
     const offByOne = options.commitOffset === 'processed';
     return {
-      autoCommit: false,
-      processing: 'awaited',
+      ...savesAfterEachBatch('kafka-commit'),
       saveOrder: options.commitOrder ?? 'after-process',
-      savedVia: 'kafka-commit',
       resumePlan: () => ({ from: 'kafka' }),
       save: async (positions: Positions, crashDuringSave?: () => never) => {
         // A Kafka commit cannot be torn: the broker applies it whole or not at all. Dying

@@ -1,4 +1,5 @@
 import { DatabaseSync } from 'node:sqlite';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Positions } from '../history/events.ts';
 import { fileSafe } from '../util/file-safe.ts';
@@ -9,8 +10,6 @@ export { fileSafe } from '../util/file-safe.ts';
  * in (node:sqlite, SQLite inside Node). One file per table row, shared by the row's members:
  * a partition's stored position follows it to whichever member gets it.
  */
-
-/** A row name as a file name: letters, digits, dot, dash and underscore survive. */
 
 export function rowStorePath(workDir: string, prefix: string, row: string): string {
   return join(workDir, `${prefix}-${fileSafe(row)}.sqlite`);
@@ -28,9 +27,33 @@ export function openStore(path: string, schema: string): DatabaseSync {
   return db;
 }
 
-/** Opens a store the runner only reads (after the run, from the file the strategy left). */
-export function openStoreReadOnly(path: string): DatabaseSync {
-  return new DatabaseSync(path, { readOnly: true, timeout: 10_000 });
+/** A strategy's store, opened on first use and closed after a clean drain. */
+export class LazyStore {
+  #db: DatabaseSync | undefined;
+  readonly #path: string;
+  readonly #schema: string;
+  constructor(path: string, schema: string) {
+    this.#path = path;
+    this.#schema = schema;
+  }
+  get db(): DatabaseSync {
+    return (this.#db ??= openStore(this.#path, this.#schema));
+  }
+  close(): void {
+    this.#db?.close();
+    this.#db = undefined;
+  }
+}
+
+/** Reads a store the runner only reads (after the run, from the file the strategy left). */
+export function readStore<T>(path: string, read: (db: DatabaseSync) => T): T {
+  if (!existsSync(path)) throw new Error(`${path} does not exist: the row's strategy never opened its store`);
+  const db = new DatabaseSync(path, { readOnly: true, timeout: 10_000 });
+  try {
+    return read(db);
+  } finally {
+    db.close();
+  }
 }
 
 /**

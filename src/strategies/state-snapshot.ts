@@ -1,10 +1,10 @@
+import type { DatabaseSync } from 'node:sqlite';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DatabaseSync } from 'node:sqlite';
 import { addToState, compareStates, mergeStates, stateOf, type KeyedState } from '../effects/keyed-state.ts';
 import type { Positions } from '../history/events.ts';
-import { FencedError, fileSafe, inWriteTransaction, openStore, openStoreReadOnly, positionUnchanged, rowStorePath } from './sqlite.ts';
-import type { Effect, StateSnapshotOptions, StrategyInfo, StrategyModule, StrategyPlace } from './strategy.ts';
+import { FencedError, fileSafe, inWriteTransaction, LazyStore, readStore, positionUnchanged, rowStorePath } from './sqlite.ts';
+import { type Effect, type StateSnapshotOptions, type StrategyInfo, type StrategyModule, type StrategyPlace, savesAfterEachBatch } from './strategy.ts';
 
 /**
  * Flink / Spark style: state computed from the stream (count and sum of seq per key) lives in
@@ -69,8 +69,8 @@ export const stateSnapshot: StrategyModule<StateSnapshotOptions> = {
   create(runtime, options = {}) {
     const keys = keysOf(options);
     const sideLog = sideLogPath(runtime);
-    let db: DatabaseSync | undefined;
-    const store = () => (db ??= openStore(snapshotPath(runtime), schema));
+    const lazy = new LazyStore(snapshotPath(runtime), schema);
+    const store = () => lazy.db;
     /** Per partition: its state and position, as restored and then advanced by apply. */
     let live = new Map<number, SnapshotRow>();
     /** The stored offset of each partition as this process last read or wrote it. */
@@ -80,10 +80,7 @@ export const stateSnapshot: StrategyModule<StateSnapshotOptions> = {
 
     return {
       ...describe(options),
-      autoCommit: false,
-      processing: 'awaited',
-      saveOrder: 'after-process',
-      savedVia: 'snapshot',
+      ...savesAfterEachBatch('snapshot'),
 
       async open() {
         store();
@@ -148,8 +145,7 @@ export const stateSnapshot: StrategyModule<StateSnapshotOptions> = {
       },
 
       async close() {
-        db?.close();
-        db = undefined;
+        lazy.close();
       },
     };
   },
@@ -167,13 +163,7 @@ export const stateSnapshot: StrategyModule<StateSnapshotOptions> = {
         torn += 1; // a line cut by the kill: not an effect
       }
     }
-    const db = openStoreReadOnly(snapshotPath(context));
-    let snapshotted: KeyedState;
-    try {
-      snapshotted = mergeStates([...readSnapshot(db).values()].map((row) => row.state));
-    } finally {
-      db.close();
-    }
+    const snapshotted = readStore(snapshotPath(context), (db) => mergeStates([...readSnapshot(db).values()].map((row) => row.state)));
     const keys = keysOf(options);
     const expected = stateOf(context.produced.map((m) => m.seq), keys);
     const repeats = effects.length - new Set(effects.map((e) => `${e.partition}@${e.offset}`)).size;

@@ -125,6 +125,11 @@ export interface Strategy {
   close?(): Promise<void>;
 }
 
+/** What most strategies share: no auto-commit, the work awaited in the handler, a save after each processed batch. */
+export function savesAfterEachBatch(savedVia: SavedVia): Pick<Strategy, 'autoCommit' | 'processing' | 'saveOrder' | 'savedVia'> {
+  return { autoCommit: false, processing: 'awaited', saveOrder: 'after-process', savedVia };
+}
+
 /** What a crash leaves of one message in an effect store: one row per effect, repeats included. */
 export interface Effect {
   partition: number;
