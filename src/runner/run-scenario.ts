@@ -208,5 +208,6 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
       for (const problem of await resources.cleanUp()) process.stderr.write(`warning: ${problem}\n`);
     }
     await admin.disconnect().catch(() => {});
+    runnerHistory.close();
   }
 }
