@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { knobCatalogue, type KnobName } from '../runner/knobs.ts';
 import { UserError } from '../util/errors.ts';
+import { defaultRunsKept } from '../util/prune.ts';
 
 /** The knob values the user typed (which ones a scenario accepts is decided later, by resolveKnobs). */
 export type GivenKnobs = Partial<Record<KnobName, number>>;
@@ -12,6 +13,8 @@ export interface CliOptions {
   json: boolean;
   lang: string | undefined;
   broker: string | undefined;
+  /** Run folders kept per scenario under results/ (older ones are deleted after the run). */
+  keepRuns: number;
   knobs: GivenKnobs;
 }
 
@@ -24,6 +27,7 @@ const generalOptions = {
   json: { type: 'boolean' },
   lang: { type: 'string' },
   broker: { type: 'string' },
+  'keep-runs': { type: 'string' },
 } as const;
 
 /** Turns argv into options; anything malformed is a UserError naming the flag and value. */
@@ -56,6 +60,7 @@ export function parseCli(argv: string[]): CliOptions {
     json: values.json === true,
     lang,
     broker: values.broker as string | undefined,
+    keepRuns: typeof values['keep-runs'] === 'string' ? parseWholeNumber('keep-runs', values['keep-runs']) : defaultRunsKept,
     knobs,
   };
 }

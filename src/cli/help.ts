@@ -17,6 +17,7 @@ const options = `Options:
   --broker container|local|external
                          where Kafka comes from (default: external if KAFKA_BROKERS is set,
                          else a container if a Docker engine answers, else the local JVM broker)
+  --keep-runs N          run folders kept per scenario under results/ (default 20; older ones are deleted)
   -h, --help             this help; after a scenario name, that scenario's knobs`;
 
 const environment = `Environment:

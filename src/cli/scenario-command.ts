@@ -12,6 +12,7 @@ import type { AnyScenario } from '../runner/scenario.ts';
 import { runScenario } from '../runner/run-scenario.ts';
 import { ExitCode, UserError, describeUserError, exitCodeForSignal, runFailure } from '../util/errors.ts';
 import { resultsDir } from '../util/paths.ts';
+import { pruneRuns } from '../util/prune.ts';
 import { timestamp } from '../util/timestamp.ts';
 import { Progress } from '../util/progress.ts';
 import { closest, parseCli } from './args.ts';
@@ -114,6 +115,8 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
     progress.done();
     const reports = results.map((result, i) => writeHtmlReport(result, plan[i]!.scenario));
     if (runAll) reports.push(writeIndexHtml(join(brokerDir, 'index.html'), results, `kafka-offset-lab: all scenarios, ${stamp}`));
+    // results/ keeps the newest runs of each scenario (this one among them), not every run ever made.
+    for (const name of new Set([...plan.map((p) => p.scenario.name), ...(runAll ? ['all'] : [])])) pruneRuns(join(resultsDir, name), Math.max(1, options.keepRuns));
     if (options.json) io.stdout.write(JSON.stringify(runAll ? { scenarios: results } : results[0], null, 2) + '\n');
     else if (runAll) io.stdout.write(renderSummary(results, lang, c) + '\n');
     else {
