@@ -4,6 +4,7 @@ import brokerRestart from './broker-restart.ts';
 import checkpointLost from './checkpoint-lost.ts';
 import commitBeforeProcess from './commit-before-process.ts';
 import crashMidBatch from './crash-mid-batch.ts';
+import leaderFailover from './leader-failover.ts';
 import offByOneCommit from './off-by-one-commit.ts';
 import rebalanceHandoff from './rebalance-handoff.ts';
 import retentionGap from './retention-gap.ts';
@@ -26,6 +27,7 @@ export const scenarios: readonly AnyScenario[] = [
   zombieConsumer,
   retentionGap,
   brokerRestart,
+  leaderFailover,
 ];
 
 export function findScenario(name: string): AnyScenario | undefined {

@@ -14,6 +14,7 @@ import { resultsDir } from '../util/paths.ts';
 import { timestamp } from '../util/timestamp.ts';
 import { Progress } from '../util/progress.ts';
 import { closest, parseCli } from './args.ts';
+import { unmetBrokerNeed } from './broker-needs.ts';
 import { listScenarios, scenarioHelp, usage } from './help.ts';
 import { outcomeOf } from './outcome.ts';
 import { resolveKnobs } from './resolve-knobs.ts';
@@ -58,16 +59,13 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
   // Decided before anything is written, so "nothing usable here" comes first and alone.
   const brokerChoice = chooseBrokerKind(options.broker, io.env);
   const brokerKind = await resolveBrokerKind(brokerChoice, io.env, undefined, (line) => void io.stderr.write(`${line}\n`));
-  // Restarting the broker needs one the harness runs as a process of its own.
-  if (brokerKind !== 'local') {
-    const needy = plan.filter((p) => p.scenario.needsRestartableBroker);
-    if (!runAll && needy.length > 0) {
-      throw new UserError(`${needy[0]!.scenario.name} kills and restarts the broker: it runs only on the local JVM broker.`, { hint: 'Run it with --broker local.' });
-    }
-    for (const p of needy) {
-      plan.splice(plan.indexOf(p), 1);
-      if (!options.json) io.stderr.write(`skipping ${p.scenario.name}: it restarts the broker, which needs --broker local\n`);
-    }
+  // Killing the broker or a node needs one the harness runs as processes of its own.
+  for (const p of plan.slice()) {
+    const unmet = unmetBrokerNeed(p.scenario, brokerKind);
+    if (!unmet) continue;
+    if (!runAll) throw new UserError(`${unmet.reason}.`, { hint: `Run it with ${unmet.fix}.` });
+    plan.splice(plan.indexOf(p), 1);
+    if (!options.json) io.stderr.write(`skipping ${p.scenario.name}: it needs ${unmet.fix}\n`);
   }
   if (brokerChoice === 'auto' && brokerKind === 'container' && !options.json) {
     io.stderr.write('Docker engine found: Kafka runs in a container (--broker local for the JVM broker)\n');

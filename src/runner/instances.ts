@@ -24,7 +24,8 @@ export function planInstances(scenario: AnyScenario, resources: RunResources, wo
       name: spec.name,
       row,
       groupId: resources.groupName(row),
-      choice: spec,
+      // Only the strategy and its options cross into the child (the boundary refuses other fields).
+      choice: { strategy: spec.strategy, ...(spec.options ? { options: spec.options } : {}) } as Instance['choice'],
       historyPath: join(workDir, `history-${spec.name}.jsonl`),
       ...(strategyModule(spec.strategy).needsOutputTopic ? { outputTopic: resources.topicName(`${scenario.name}-out-${row}`) } : {}),
       triggers: [],

@@ -79,6 +79,7 @@ export async function runScenario(scenario: AnyScenario, knobs: Knobs, options: 
     ownerOf,
     instances,
     broker: options.broker,
+    topic,
     history: runnerHistory,
     onFailure: () => supervisor.killAll(),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
@@ -88,9 +89,11 @@ export async function runScenario(scenario: AnyScenario, knobs: Knobs, options: 
 
   try {
     const produced = await phase('produce', async () => {
-      await resources.createTopic(topic, knobs.partitions);
+      // On a cluster the harness started: replicated on every node (see ClusterControl).
+      const replicas = await options.broker.cluster?.topicReplicas(knobs.partitions);
+      await resources.createTopic(topic, knobs.partitions, replicas);
       for (const output of new Set(instances.flatMap((i) => (i.outputTopic ? [i.outputTopic] : [])))) {
-        await resources.createTopic(output, knobs.partitions);
+        await resources.createTopic(output, knobs.partitions, replicas);
       }
       const events = await produceNumbered(kafka, topic, {
         count: knobs.messages,
