@@ -53,14 +53,19 @@ describe('--broker cluster: three KRaft nodes on 127.0.0.1', () => {
     const scenario = findScenario('leader-failover')!;
     const result = await runScenario(scenario, scenario.defaults, { broker: cluster, resultsRoot: join(logDir, 'results') });
     const counts = Object.fromEntries(result.strategies.map((s) => [s.name, [s.lost, s.duplicated]]));
-    expect(counts).toEqual({ 'auto-commit': [0, 0], 'manual-commit': [0, 100], 'file-checkpoint': [0, 0] });
+    const manual = counts['manual-commit']!;
+    expect({ ...counts, 'manual-commit': manual[0] }).toEqual({ 'auto-commit': [0, 0], 'manual-commit': 0, 'file-checkpoint': [0, 0] });
+    // At least the batch whose commit went to the dead coordinator, at most all after the commit at 200.
+    expect(manual[1]).toBeGreaterThanOrEqual(100);
+    expect(manual[1]).toBeLessThanOrEqual(800);
     expect(result.verdict).not.toBe('unknown');
     expect(result.matchesPrediction).toBe(true);
-    // From the consumers' own histories: manual-commit's commit of batch 3 failed, its consumer
-    // rejoined once; the others joined once and never rejoined.
+    // From the consumers' own histories: manual-commit's commit of batch 3 failed and its
+    // consumer rejoined; the others joined once and never rejoined.
     const events = readFileSync(join(result.resultsDir, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as HistoryEvent);
     const joins = (name: string) => events.filter((e) => e.kind === 'joined' && e.strategy === name).length;
-    expect([joins('auto-commit'), joins('manual-commit'), joins('file-checkpoint')]).toEqual([1, 2, 1]);
+    expect([joins('auto-commit'), joins('file-checkpoint')]).toEqual([1, 1]);
+    expect(joins('manual-commit')).toBeGreaterThanOrEqual(2);
     expect(events.some((e) => e.kind === 'save-failed' && e.strategy === 'manual-commit' && e.positions[0] === 300)).toBe(true);
     // Asked of the cluster, not of the harness's notes: the topic is on all three nodes, its
     // first (preferred) replica was the leader at creation and was killed, so another leads now;
