@@ -24,9 +24,10 @@ export default defineConfig({
       },
       {
         test: {
-          // The three-node cluster (--broker cluster) starts its own JVMs, no shared broker.
-          name: 'cluster',
-          include: ['test/cluster/**/*.test.ts'],
+          // Tests that start their own brokers (the three-node cluster, runs signalled in every
+          // phase): no shared broker.
+          name: 'own-brokers',
+          include: ['test/cluster/**/*.test.ts', 'test/signals/**/*.test.ts'],
           fileParallelism: false,
           testTimeout: 240_000,
           hookTimeout: 180_000,

@@ -15,6 +15,7 @@ import { timestamp } from '../util/timestamp.ts';
 import { Progress } from '../util/progress.ts';
 import { closest, parseCli } from './args.ts';
 import { unmetBrokerNeed } from './broker-needs.ts';
+import { pauseInPhase, writeInterruptedRecord } from './interrupted.ts';
 import { listScenarios, scenarioHelp, usage } from './help.ts';
 import { outcomeOf } from './outcome.ts';
 import { resolveKnobs } from './resolve-knobs.ts';
@@ -80,6 +81,9 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
   const shown = (dir: string) => relative(process.cwd(), dir) || dir;
   // The folder of the scenario running now (with all, the broker's folder besides): named by every failure.
   let current = brokerDir;
+  let currentScenario = runAll ? 'all' : plan[0]!.scenario.name;
+  // The phase running now, for the record an interrupted run leaves (interrupted.json).
+  let phaseNow = 'broker start';
   const folders = () => [...new Set([current, brokerDir])].map(shown);
   // Said first, so the files of an interrupted or crashed run can be found.
   io.stderr.write(`results: ${runAll ? join(shown(resultsDir), '<scenario>', stamp) : shown(brokerDir)}\n`);
@@ -97,21 +101,31 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
     const results: RunResult[] = [];
     for (const { scenario, knobs } of plan) {
       current = workDirOf(scenario.name);
+      currentScenario = scenario.name;
       results.push(
         await runScenario(scenario, knobs, {
           broker,
           workDir: current,
           brokerStartMs: results.length === 0 ? brokerStartMs : undefined,
           signal: io.signal,
-          onPhase: (phase) => progress.startPhase(runAll ? `${scenario.name}: ${phase}` : phase),
+          onPhase: (phase) => {
+            phaseNow = phase;
+            progress.startPhase(runAll ? `${scenario.name}: ${phase}` : phase);
+            return pauseInPhase(phase, io.env, io.signal);
+          },
           onProgress: (text) => progress.update(text),
         }),
       );
     }
+    phaseNow = 'report';
+    progress.startPhase('report');
+    await pauseInPhase('report', io.env, io.signal);
     progress.done();
     if (options.json) io.stdout.write(JSON.stringify(runAll ? { scenarios: results } : results[0], null, 2) + '\n');
     else if (runAll) io.stdout.write(renderSummary(results, lang, c) + '\n');
     else io.stdout.write(renderReport(results[0]!, plan[0]!.scenario, lang, c) + '\n');
+    // A signal that came while the report was written still ends the run as interrupted.
+    io.signal?.throwIfAborted();
     const outcome = outcomeOf(results, shown);
     if (outcome.failure) for (const line of describeUserError(outcome.failure)) io.stderr.write(`${line}\n`);
     return outcome.exitCode;
@@ -119,6 +133,14 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
     progress.done();
     if (io.signal?.aborted) {
       const by = io.stoppedBy?.() ?? 'SIGINT';
+      // The broker is gone already (disposed when the try block was left); the folders keep what was measured.
+      for (const folder of new Set([current, brokerDir])) {
+        try {
+          writeInterruptedRecord(folder, { signal: by, exitCode: exitCodeForSignal(by), phase: phaseNow, scenario: folder === current ? currentScenario : 'all' });
+        } catch (error) {
+          io.stderr.write(`warning: could not write ${join(shown(folder), 'interrupted.json')}: ${(error as Error).message}\n`);
+        }
+      }
       throw new UserError(`${by === 'SIGTERM' ? 'terminated (SIGTERM)' : 'interrupted'}; what was measured so far is in ${folders().join(' and ')}`, {
         exitCode: exitCodeForSignal(by),
       });

@@ -30,8 +30,8 @@ export interface RunOptions {
   resultsRoot?: string;
   /** Where the run's files go; by default results/<scenario>/<timestamp>-<id>/. */
   workDir?: string;
-  /** Phase changes and progress texts for the one-line progress display. */
-  onPhase?: (phase: Phase) => void;
+  /** Phase changes and progress texts for the one-line progress display (the phase waits for a returned promise). */
+  onPhase?: (phase: Phase) => unknown;
   onProgress?: (text: string) => void;
   /** Ctrl-C: kills every strategy process and rejects. */
   signal?: AbortSignal;
@@ -54,7 +54,9 @@ export async function runScenario(scenario: AnyScenario, knobs: Knobs, options: 
   const timings: RunResult['timings'] = {};
   if (options.brokerStartMs !== undefined) timings['broker start'] = options.brokerStartMs;
   const phase = async <T>(name: Phase, work: () => Promise<T>): Promise<T> => {
-    options.onPhase?.(name);
+    // Ctrl-C between phases: the next one does not start.
+    options.signal?.throwIfAborted();
+    await options.onPhase?.(name);
     const began = performance.now();
     try {
       return await work();
