@@ -22,6 +22,17 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      {
+        test: {
+          // Tests that start their own brokers (the three-node cluster, runs signalled in every
+          // phase): no shared broker.
+          name: 'own-brokers',
+          include: ['test/cluster/**/*.test.ts', 'test/signals/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 240_000,
+          hookTimeout: 180_000,
+        },
+      },
     ],
   },
 });

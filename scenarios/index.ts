@@ -5,6 +5,7 @@ import checkpointLost from './checkpoint-lost.ts';
 import commitBeforeProcess from './commit-before-process.ts';
 import crashDuringSave from './crash-during-save.ts';
 import crashMidBatch from './crash-mid-batch.ts';
+import leaderFailover from './leader-failover.ts';
 import offByOneCommit from './off-by-one-commit.ts';
 import rebalanceHandoff from './rebalance-handoff.ts';
 import rebalanceRightWay from './rebalance-right-way.ts';
@@ -34,6 +35,7 @@ export const scenarios: readonly AnyScenario[] = [
   crashDuringSave,
   rebalanceRightWay,
   zombieRightWay,
+  leaderFailover,
 ];
 
 export function findScenario(name: string): AnyScenario | undefined {

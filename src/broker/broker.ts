@@ -4,7 +4,7 @@ import type { ClientSecurity } from '../kafka/security.ts';
  * A configured broker provider and a started broker are different things: only a
  * StartedBroker has addresses, and it is disposable (`await using broker = await start()`).
  */
-export type BrokerKind = 'local' | 'container' | 'external';
+export type BrokerKind = 'local' | 'container' | 'external' | 'cluster';
 
 export interface StartedBroker extends AsyncDisposable {
   readonly kind: BrokerKind;
@@ -23,7 +23,32 @@ export interface StartedBroker extends AsyncDisposable {
   crash?(): Promise<void>;
   /** Starts a crashed broker again on the same data and port; resolves with the time until ready (ms). */
   restart?(): Promise<number>;
+  /** The nodes of a multi-broker cluster the harness started (--broker cluster); undefined otherwise. */
+  readonly cluster?: ClusterControl;
   stop(): Promise<void>;
+}
+
+/** Where a partition's replicas go: replicas[0] is its preferred (first) leader. */
+export interface ReplicaAssignment {
+  partition: number;
+  replicas: number[];
+}
+
+/** What faults may do with the nodes of a cluster the harness started. */
+export interface ClusterControl {
+  readonly nodeIds: readonly number[];
+  /** SIGKILL one node's JVM, keeping its data; resolves when its port is closed. */
+  killNode(nodeId: number): Promise<void>;
+  /** Starts a killed node again on its data and ports; resolves with the time until it answers (ms). */
+  restartNode(nodeId: number): Promise<number>;
+  /** The node that leads a partition now (from a fresh metadata request), or undefined when it has none. */
+  partitionLeader(topic: string, partition: number): Promise<number | undefined>;
+  /** The node that coordinates a consumer group now (the leader of its __consumer_offsets partition). */
+  groupCoordinator(groupId: string): Promise<number | undefined>;
+  /** The in-sync replicas of a partition now. */
+  inSyncReplicas(topic: string, partition: number): Promise<number[]>;
+  /** Replicas for a new topic of the run: on every node, led by the node that coordinates the groups. */
+  topicReplicas(partitions: number): Promise<ReplicaAssignment[]>;
 }
 
 export interface BrokerStartOptions {

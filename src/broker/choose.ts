@@ -8,9 +8,10 @@ import { connectExternalBroker } from './external.ts';
 import { findJava } from './java.ts';
 import { builtKafkaImage, firstPresentImage, kafkaImageCandidates, presentKafkaImages } from './kafka-image.ts';
 import { hasKafkaJars, kafkaLibsDir } from './kafka-jars.ts';
+import { startLocalCluster } from './local-cluster.ts';
 import { startLocalJvmBroker } from './local-jvm.ts';
 
-export const brokerKinds: readonly BrokerKind[] = ['container', 'local', 'external'];
+export const brokerKinds: readonly BrokerKind[] = ['container', 'local', 'external', 'cluster'];
 
 /** A broker kind, or 'auto': decided by looking at the machine (see resolveBrokerKind). */
 export type BrokerChoice = BrokerKind | 'auto';
@@ -151,6 +152,8 @@ export async function startBroker(
       return startContainerBroker(options, env, probe.docker);
     case 'local':
       return startLocalJvmBroker(options);
+    case 'cluster':
+      return startLocalCluster(options);
   }
 }
 

@@ -1,16 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, cpSync, existsSync, mkdtempSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { EnvironmentError } from '../util/errors.ts';
-import { kafkaLog4jPath } from '../util/paths.ts';
-import { sleep } from '../util/wait-for.ts';
 import type { BrokerStartOptions, StartedBroker } from './broker.ts';
 import { teachingBrokerSettings } from './broker-settings.ts';
-import { logTail, newClusterId, once, waitUntilReady } from './broker-start.ts';
+import { newClusterId, once, waitUntilReady } from './broker-start.ts';
 import { freePort, isPortInUse } from './free-port.ts';
 import { findJava } from './java.ts';
 import { ensureKafkaJars, kafkaVersion } from './kafka-jars.ts';
+import { brokerJvmArgs, crashJvm, propertiesText, restartJvm, runToEnd, spawnWatchdog, startFailure, stopWatchdog, waitUntilDown } from './jvm-process.ts';
 
 /**
  * Starts Apache Kafka from Maven Central's jars as one KRaft broker+controller bound to
@@ -36,18 +34,7 @@ export async function startLocalJvmBroker(options: BrokerStartOptions): Promise<
   const dataDir = mkdtempSync(join(tmpdir(), 'kafka-offset-lab-broker-'));
   const configPath = join(dataDir, 'server.properties');
   writeFileSync(configPath, serverProperties({ port, controllerPort, logDir: join(dataDir, 'data') }));
-  const classpath = `${libs}/*`;
-  const jvmArgs = [
-    '-Xms256m',
-    '-Xmx768m',
-    // A disposable single broker: start fast rather than peak throughput.
-    '-XX:TieredStopAtLevel=1',
-    '-XX:+UseSerialGC',
-    '-Djava.awt.headless=true',
-    `-Dlog4j2.configurationFile=${kafkaLog4jPath}`,
-    '-cp',
-    classpath,
-  ];
+  const jvmArgs = brokerJvmArgs(libs, { heapMb: { min: 256, max: 768 } });
 
   const logFd = openSync(options.logPath, 'a');
   try {
@@ -60,10 +47,7 @@ export async function startLocalJvmBroker(options: BrokerStartOptions): Promise<
   }
 
   options.onProgress?.(`starting Apache Kafka ${version} on 127.0.0.1:${port}`);
-  const watchdog = spawn('bash', ['-c', watchdogScript, 'kafka-watchdog', java.executable, ...jvmArgs, 'kafka.Kafka', configPath], {
-    stdio: ['pipe', logFd, logFd],
-    env: { ...process.env, KOL_BROKER_DATA_DIR: dataDir },
-  });
+  const watchdog = spawnWatchdog(java.executable, [...jvmArgs, 'kafka.Kafka', configPath], { logFd, dataDir });
   closeSync(logFd);
   let exited = false;
   watchdog.on('exit', () => (exited = true));
@@ -82,12 +66,12 @@ export async function startLocalJvmBroker(options: BrokerStartOptions): Promise<
     throw error;
   }
   const crash = async () => {
-    watchdog.kill('SIGUSR1');
+    crashJvm(watchdog);
     await waitUntilDown(port);
   };
   const restart = async () => {
     const began = Date.now();
-    watchdog.kill('SIGUSR2');
+    restartJvm(watchdog);
     await ready();
     return Date.now() - began;
   };
@@ -103,11 +87,6 @@ export async function startLocalJvmBroker(options: BrokerStartOptions): Promise<
     stop,
     [Symbol.asyncDispose]: stop,
   };
-}
-
-/** Until nothing listens on the port any more (the JVM is gone). */
-async function waitUntilDown(port: number): Promise<void> {
-  for (let i = 0; i < 100 && (await isPortInUse(port)); i++) await sleep(50);
 }
 
 /**
@@ -152,50 +131,5 @@ function serverProperties({ port, controllerPort, logDir }: { port: number; cont
     'log.dirs': logDir,
     ...teachingBrokerSettings,
   };
-  return Object.entries(settings).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
-}
-
-// $1 is java, the rest its arguments. Background jobs of a non-interactive shell ignore
-// SIGINT, so Ctrl-C reaches the harness, which then stops the broker itself. The broker is
-// disposable: it is killed, not shut down, and its data folder goes with it.
-// USR1 kills the JVM and USR2 starts it again on the same data (the broker-restart fault);
-// a signal interrupts \`read\` with a status above 128, which is not the pipe closing.
-const watchdogScript = `
-cmd=("$@")
-start() { "\${cmd[@]}" & jvm=$!; }
-crash() { kill -9 $jvm 2>/dev/null; wait $jvm 2>/dev/null; jvm=; }
-cleanup() { crash; rm -rf "$KOL_BROKER_DATA_DIR"; exit 0; }
-start
-trap cleanup TERM
-trap crash USR1
-trap start USR2
-while :; do read -r _; [ $? -gt 128 ] && continue; break; done
-cleanup
-`;
-
-async function stopWatchdog(watchdog: ChildProcess): Promise<void> {
-  if (watchdog.exitCode !== null || watchdog.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => watchdog.once('exit', () => resolve()));
-  watchdog.stdin?.end();
-  const timer = setTimeout(() => watchdog.kill('SIGTERM'), 5000);
-  await exited;
-  clearTimeout(timer);
-}
-
-function startFailure(what: string, logPath: string): EnvironmentError {
-  const tail = logTail(logPath);
-  const inUse = /Address already in use/.test(tail);
-  return new EnvironmentError(`Kafka did not start: ${what}.${tail}`, {
-    hint: inUse
-      ? 'A port the broker needs is taken; run again (a new free port is picked) or stop the process using it.'
-      : `The full broker log is ${logPath}.`,
-  });
-}
-
-function runToEnd(command: string, args: string[], logFd: number): Promise<number | null> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', logFd, logFd] });
-    child.on('error', reject);
-    child.on('exit', (code) => resolve(code));
-  });
+  return propertiesText(settings);
 }

@@ -14,15 +14,16 @@ const options = `Options:
   --list                 list the scenarios
   --json                 print only the result JSON on stdout
   --lang en|zh           language of the lesson (default: from LANG, else en)
-  --broker container|local|external
+  --broker container|local|external|cluster
                          where Kafka comes from (default: external if KAFKA_BROKERS is set,
-                         else a container if a Docker engine answers, else the local JVM broker)
+                         else a container if a Docker engine answers, else the local JVM broker;
+                         cluster: three local KRaft nodes, replication factor 3, for leader-failover)
   --keep-runs N          run folders kept per scenario under results/ (default 20; older ones are deleted)
   -h, --help             this help; after a scenario name, that scenario's knobs`;
 
 const environment = `Environment:
   KAFKA_BROKERS=host:port,...  use an existing cluster (nothing is started or stopped)
-  KAFKA_BROKER=container|local|external  the same as --broker
+  KAFKA_BROKER=container|local|external|cluster  the same as --broker
   KAFKA_IMAGE=name:tag         the Kafka image for --broker container (default apache/kafka:<version>)
   NO_COLOR=1                   no colours`;
 

@@ -16,6 +16,8 @@ import { pruneRuns } from '../util/prune.ts';
 import { timestamp } from '../util/timestamp.ts';
 import { Progress } from '../util/progress.ts';
 import { closest, parseCli } from './args.ts';
+import { unmetBrokerNeed } from './broker-needs.ts';
+import { pauseInPhase, writeInterruptedRecord } from './interrupted.ts';
 import { listScenarios, scenarioHelp, usage } from './help.ts';
 import { outcomeOf } from './outcome.ts';
 import { resolveKnobs } from './resolve-knobs.ts';
@@ -60,16 +62,13 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
   // Decided before anything is written, so "nothing usable here" comes first and alone.
   const brokerChoice = chooseBrokerKind(options.broker, io.env);
   const brokerKind = await resolveBrokerKind(brokerChoice, io.env, undefined, (line) => void io.stderr.write(`${line}\n`));
-  // Restarting the broker needs one the harness runs as a process of its own.
-  if (brokerKind !== 'local') {
-    const needy = plan.filter((p) => p.scenario.needsRestartableBroker);
-    if (!runAll && needy.length > 0) {
-      throw new UserError(`${needy[0]!.scenario.name} kills and restarts the broker: it runs only on the local JVM broker.`, { hint: 'Run it with --broker local.' });
-    }
-    for (const p of needy) {
-      plan.splice(plan.indexOf(p), 1);
-      if (!options.json) io.stderr.write(`skipping ${p.scenario.name}: it restarts the broker, which needs --broker local\n`);
-    }
+  // Killing the broker or a node needs one the harness runs as processes of its own.
+  for (const p of plan.slice()) {
+    const unmet = unmetBrokerNeed(p.scenario, brokerKind);
+    if (!unmet) continue;
+    if (!runAll) throw new UserError(`${unmet.reason}.`, { hint: `Run it with ${unmet.fix}.` });
+    plan.splice(plan.indexOf(p), 1);
+    if (!options.json) io.stderr.write(`skipping ${p.scenario.name}: it needs ${unmet.fix}\n`);
   }
   if (brokerChoice === 'auto' && brokerKind === 'container' && !options.json) {
     io.stderr.write('Docker engine found: Kafka runs in a container (--broker local for the JVM broker)\n');
@@ -84,6 +83,9 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
   const shown = (dir: string) => relative(process.cwd(), dir) || dir;
   // The folder of the scenario running now (with all, the broker's folder besides): named by every failure.
   let current = brokerDir;
+  let currentScenario = runAll ? 'all' : plan[0]!.scenario.name;
+  // The phase running now, for the record an interrupted run leaves (interrupted.json).
+  let phaseNow = 'broker start';
   const folders = () => [...new Set([current, brokerDir])].map(shown);
   // Said first, so the files of an interrupted or crashed run can be found.
   io.stderr.write(`results: ${runAll ? join(shown(resultsDir), '<scenario>', stamp) : shown(brokerDir)}\n`);
@@ -101,17 +103,25 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
     const results: RunResult[] = [];
     for (const { scenario, knobs } of plan) {
       current = workDirOf(scenario.name);
+      currentScenario = scenario.name;
       results.push(
         await runScenario(scenario, knobs, {
           broker,
           workDir: current,
           brokerStartMs: results.length === 0 ? brokerStartMs : undefined,
           signal: io.signal,
-          onPhase: (phase) => progress.startPhase(runAll ? `${scenario.name}: ${phase}` : phase),
+          onPhase: (phase) => {
+            phaseNow = phase;
+            progress.startPhase(runAll ? `${scenario.name}: ${phase}` : phase);
+            return pauseInPhase(phase, io.env, io.signal);
+          },
           onProgress: (text) => progress.update(text),
         }),
       );
     }
+    phaseNow = 'report';
+    progress.startPhase('report');
+    await pauseInPhase('report', io.env, io.signal);
     progress.done();
     const reports = results.map((result, i) => writeHtmlReport(result, plan[i]!.scenario));
     if (runAll) reports.push(writeIndexHtml(join(brokerDir, 'index.html'), results, `kafka-offset-lab: all scenarios, ${stamp}`));
@@ -124,6 +134,8 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
       io.stdout.write(renderReport(result, scenario, lang, c, { width: screenWidth(io.stdout, io.env), events: runHistory(result), rowOf: rowOfFor(scenario) }) + '\n');
     }
     if (!options.json) io.stdout.write(c.dim(`report: ${relative(process.cwd(), reports.at(-1)!)}`) + '\n');
+    // A signal that came while the report was written still ends the run as interrupted.
+    io.signal?.throwIfAborted();
     const outcome = outcomeOf(results, shown);
     if (outcome.failure) for (const line of describeUserError(outcome.failure)) io.stderr.write(`${line}\n`);
     return outcome.exitCode;
@@ -131,6 +143,14 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
     progress.done();
     if (io.signal?.aborted) {
       const by = io.stoppedBy?.() ?? 'SIGINT';
+      // The broker is gone already (disposed when the try block was left); the folders keep what was measured.
+      for (const folder of new Set([current, brokerDir])) {
+        try {
+          writeInterruptedRecord(folder, { signal: by, exitCode: exitCodeForSignal(by), phase: phaseNow, scenario: folder === current ? currentScenario : 'all' });
+        } catch (error) {
+          io.stderr.write(`warning: could not write ${join(shown(folder), 'interrupted.json')}: ${(error as Error).message}\n`);
+        }
+      }
       throw new UserError(`${by === 'SIGTERM' ? 'terminated (SIGTERM)' : 'interrupted'}; what was measured so far is in ${folders().join(' and ')}`, {
         exitCode: exitCodeForSignal(by),
       });

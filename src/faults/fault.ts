@@ -12,8 +12,12 @@ import type { StrategyChoice } from '../strategies/strategy.ts';
 export interface Fault {
   /** Short, for the report and errors. */
   readonly name: string;
-  /** What the fault needs of the broker: the harness must be able to kill and restart it. */
-  readonly requires?: { restartableBroker?: boolean };
+  /**
+   * What the fault needs of the broker: restartableBroker, the harness must be able to kill and
+   * restart it (--broker local); cluster, it kills and restarts nodes of a cluster it started
+   * (--broker cluster).
+   */
+  readonly requires?: { restartableBroker?: boolean; cluster?: boolean };
   /**
    * The points at which this instance's first process acts (die or hold); none: this fault
    * does not touch it. The runner gives each trigger its id.
@@ -49,6 +53,8 @@ export interface FaultTarget {
 /** What a fault may use while the consumers run. */
 export interface LiveContext {
   broker: StartedBroker;
+  /** The run's topic (the one the consumers read). */
+  topic: string;
   instances: readonly FaultTarget[];
   /** Lets a held instance go on. */
   proceed(instance: string, trigger: Trigger): void;

@@ -16,14 +16,16 @@ export function createKafka(
     connectionTimeout = 3000,
     retries = 5,
     maxRetryTime = 1000,
+    requestTimeout = 30_000,
     security = {},
-  }: { connectionTimeout?: number; retries?: number; maxRetryTime?: number; security?: ClientSecurity } = {},
+  }: { connectionTimeout?: number; retries?: number; maxRetryTime?: number; requestTimeout?: number; security?: ClientSecurity } = {},
 ): KafkaClient {
   return new Kafka({
     ...security,
     clientId,
     brokers,
     connectionTimeout,
+    requestTimeout,
     logLevel: process.env.KAFKAJS_LOG === 'debug' ? logLevel.DEBUG : logLevel.NOTHING,
     retry: { retries, initialRetryTime: 100, maxRetryTime },
   });

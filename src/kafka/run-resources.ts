@@ -1,4 +1,5 @@
 import type { Admin } from 'kafkajs';
+import type { ReplicaAssignment } from '../broker/broker.ts';
 import { UserError } from '../util/errors.ts';
 import { sleep } from '../util/wait-for.ts';
 
@@ -31,10 +32,11 @@ export class RunResources {
     return group;
   }
 
-  /** Creates a new topic; an existing topic of that name is never adopted. */
-  async createTopic(topic: string, partitions: number): Promise<void> {
+  /** Creates a new topic (one replica unless `replicas` places them); an existing topic of that name is never adopted. */
+  async createTopic(topic: string, partitions: number, replicas?: ReplicaAssignment[]): Promise<void> {
     this.assertPrefixed(topic);
-    const created = await this.admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
+    const spec = replicas ? { topic, replicaAssignment: replicas } : { topic, numPartitions: partitions, replicationFactor: 1 };
+    const created = await this.admin.createTopics({ topics: [spec], waitForLeaders: true });
     if (!created) throw new UserError(`topic "${topic}" already exists; the harness only uses topics it creates.`);
     this.topics.add(topic);
   }

@@ -24,11 +24,12 @@ export class LiveFaults {
   private readonly onProgress: ((text: string) => void) | undefined;
 
   constructor(
-    { faults, ownerOf, instances, broker, history, onFailure, onProgress }: {
+    { faults, ownerOf, instances, broker, topic, history, onFailure, onProgress }: {
       faults: readonly Fault[];
       ownerOf: Map<string, Fault>;
       instances: readonly Instance[];
       broker: StartedBroker;
+      topic: string;
       /** The runner's history: what the faults did goes there. */
       history: JsonlWriter;
       /** A fault failed: stop every process. */
@@ -42,6 +43,7 @@ export class LiveFaults {
     this.onProgress = onProgress;
     this.context = {
       broker,
+      topic,
       instances,
       proceed: (instance, trigger) => this.children.get(instance)?.send({ type: 'continue', trigger: trigger.id }),
       signal: (instance, signal) => this.children.get(instance)?.signal(signal),

@@ -30,8 +30,8 @@ export interface RunOptions {
   resultsRoot?: string;
   /** Where the run's files go; by default results/<scenario>/<timestamp>-<id>/. */
   workDir?: string;
-  /** Phase changes and progress texts for the one-line progress display. */
-  onPhase?: (phase: Phase) => void;
+  /** Phase changes and progress texts for the one-line progress display (the phase waits for a returned promise). */
+  onPhase?: (phase: Phase) => unknown;
   onProgress?: (text: string) => void;
   /** Ctrl-C: kills every strategy process and rejects. */
   signal?: AbortSignal;
@@ -56,7 +56,9 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
   const timings: RunResult['timings'] = {};
   if (options.brokerStartMs !== undefined) timings['broker start'] = options.brokerStartMs;
   const phase = async <T>(name: Phase, work: () => Promise<T>): Promise<T> => {
-    options.onPhase?.(name);
+    // Ctrl-C between phases: the next one does not start.
+    options.signal?.throwIfAborted();
+    await options.onPhase?.(name);
     const began = performance.now();
     try {
       return await work();
@@ -81,6 +83,7 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
     ownerOf,
     instances,
     broker: options.broker,
+    topic,
     history: runnerHistory,
     onFailure: () => supervisor.killAll(),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
@@ -90,9 +93,11 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
 
   try {
     const produced = await phase('produce', async () => {
-      await resources.createTopic(topic, knobs.partitions);
+      // On a cluster the harness started: replicated on every node (see ClusterControl).
+      const replicas = await options.broker.cluster?.topicReplicas(knobs.partitions);
+      await resources.createTopic(topic, knobs.partitions, replicas);
       for (const output of new Set(instances.flatMap((i) => (i.outputTopic ? [i.outputTopic] : [])))) {
-        await resources.createTopic(output, knobs.partitions);
+        await resources.createTopic(output, knobs.partitions, replicas);
       }
       const events = await produceNumbered(kafka, topic, {
         count: knobs.messages,

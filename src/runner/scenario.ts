@@ -58,6 +58,8 @@ export interface ScenarioDefinition<N extends KnobName = never> extends Scenario
   readonly defaults: Knobs<N>;
   /** Some fault kills and restarts the broker: only a local JVM broker started by the harness can do that. */
   readonly needsRestartableBroker: boolean;
+  /** Some fault kills and restarts nodes of a cluster: only the cluster the harness starts (--broker cluster). */
+  readonly needsCluster: boolean;
 }
 
 /** Any scenario of the catalogue (their knob sets differ). */
@@ -70,6 +72,7 @@ export function defineScenario<const N extends KnobName = never>(spec: ScenarioS
     ...spec,
     defaults,
     needsRestartableBroker: spec.faults(defaults).some((f) => f.requires?.restartableBroker === true),
+    needsCluster: spec.faults(defaults).some((f) => f.requires?.cluster === true),
   };
 }
 

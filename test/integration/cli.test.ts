@@ -75,6 +75,7 @@ describe('the scenario command', () => {
     [['all', '--messages', '5'], /"all" runs every scenario with its own defaults/],
     [['two-services', '--partitions', '2'], /use --partitions 1/],
     [['broker-restart', '--broker', 'container'], /broker-restart kills and restarts the broker: it runs only on the local JVM broker/],
+    [['leader-failover', '--broker', 'local'], /leader-failover kills the partition leader of a multi-node cluster: it runs only on the three-node cluster the harness starts \(the local broker is a single node/],
   ])('bad input %j: one clear line, exit 2', async (args, message) => {
     const run = await cli(args);
     expect(run.code).toBe(2);

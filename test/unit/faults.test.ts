@@ -21,6 +21,7 @@ function recordingLive(instances: FaultTarget[], broker: Partial<StartedBroker> 
   const exits = new Map(instances.map((i) => [i.name, Promise.withResolvers<void>()]));
   const live: LiveContext = {
     broker: broker as StartedBroker,
+    topic: 'kol-topic',
     instances,
     proceed: (instance, t) => log.push(`proceed ${instance} ${t.id}`),
     signal: (instance, signal) => log.push(`${signal} ${instance}`),

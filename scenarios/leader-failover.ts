@@ -1,0 +1,75 @@
+/**
+ * leader-failover — on a three-node cluster, the node that leads the topic's partition and
+ * coordinates the groups is SIGKILLed while the consumers run, then brought back.
+ *
+ * Setup (--broker cluster): three KRaft nodes, replication factor 3 and min.insync.replicas 2
+ * for the topic and __consumer_offsets; N numbered messages on one partition; auto-commit,
+ * manual-commit and file-checkpoint consumers with a 30 s session (longer than the failover).
+ * Fault: every consumer holds right after message h = (crashBatch−1)·batch + crashAfter; the
+ * node leading partition 0 — which the harness's cluster also makes the group coordinator —
+ * is SIGKILLed; the consumers go on; the controller fences the node (broker session 1.5 s)
+ * and elects a new leader for partition 0 and for __consumer_offsets from the in-sync
+ * replicas; the node is restarted and catches up.
+ *
+ * Mechanism (predictions):
+ * - nothing committed or produced is lost: commits are written to __consumer_offsets and
+ *   messages to the topic with acks=all on at least 2 of 3 replicas (min.insync.replicas=2), and
+ *   the new leaders are elected from the in-sync replicas (no unclean election);
+ * - auto-commit and file-checkpoint have every message fetched and finish without needing the
+ *   coordinator again (file-checkpoint saves to its own disk): 0/0;
+ * - manual-commit commits at the end of batch crashBatch while the node is down (it stays down
+ *   at least 3 s). kafkajs keeps the coordinator's node id and, on a connection error, only
+ *   reconnects to that node: it never asks who coordinates now (it does on NOT_COORDINATOR).
+ *   The commit fails after its retries (connection refused, or "broker not found" once the
+ *   metadata no longer lists the node); kafkajs restarts the consumer, which rejoins through
+ *   a fresh coordinator lookup and resumes from the last commit that landed. It repeats at
+ *   least the batch whose commit failed, plus what it processed after that until kafkajs gave
+ *   up (timing: one more failed commit, or none), at most everything after the last landed
+ *   commit: a range [batch, messages − (crashBatch−1)·batch]. The Java client marks the
+ *   coordinator unknown on a disconnect and looks it up again, so it would retry the commit on
+ *   the new coordinator.
+ * file-checkpoint's position is on the consumer's own disk: the fault does not touch it, but
+ * nothing replicates it either (claim D4).
+ */
+import type { StrategyReport } from '../src/checker/check.ts';
+import { leaderFailover } from '../src/faults/leader-failover.ts';
+import type { Lang } from '../src/report/lang.ts';
+import { crashMessage, defineScenario, type Knobs } from '../src/runner/scenario.ts';
+
+export default defineScenario({
+  name: 'leader-failover',
+  summary: {
+    en: 'three-node cluster: the partition leader and group coordinator is SIGKILLed mid-run; consumers fail over, a kafkajs commit does not',
+    zh: '三节点集群：运行中 SIGKILL 分区 leader 兼消费者组协调者；消费者切换过去，kafkajs 的提交却没有',
+  },
+  knobs: { messages: { default: 1000 }, partitions: { default: 1 }, batch: { default: 100 }, crashAfter: { default: 37 }, crashBatch: { default: 3 } },
+  instances: ['auto-commit', 'manual-commit', 'file-checkpoint'],
+  sessionTimeoutMs: 30_000,
+  faults: (k) => [leaderFailover({ atProcessed: crashMessage(k), downMs: 3000 })],
+  // manual-commit's consumer is restarted by kafkajs after its failed commit and rejoins.
+  rebalances: 'expected',
+  validate: (k, flag) => (k.partitions !== 1 ? `leader-failover is defined on one partition, got ${flag('partitions')}; use --partitions 1` : undefined),
+  predict: (k) => ({
+    'auto-commit': { lost: 0, duplicated: 0 },
+    'manual-commit': { lost: 0, duplicated: { min: k.batch, max: k.messages - (k.crashBatch - 1) * k.batch } },
+    'file-checkpoint': { lost: 0, duplicated: 0 },
+  }),
+  lesson,
+});
+
+function lesson(k: Knobs, strategies: StrategyReport[], lang: Lang): string[] {
+  const h = crashMessage(k);
+  const total = (field: 'lost' | 'duplicated') => strategies.reduce((sum, s) => sum + s[field], 0);
+  if (lang === 'zh') {
+    return [
+      `三个消费者都在处理完第 ${h} 条后暂停；领导分区 0、同时担任消费者组协调者的节点被 SIGKILL，消费者继续运行。控制器把它隔离，从同步副本（ISR）中为分区 0 和 __consumer_offsets 选出新的 leader；随后该节点在原数据上重启并追上。`,
+      `auto-commit 和 file-checkpoint 已经取到全部消息，之后不再需要协调者（file-checkpoint 写自己的磁盘）：丢失 0，重复 0。manual-commit 在第 ${k.crashBatch} 批末尾提交时节点还没回来：kafkajs 记住的是协调者的节点号，连接失败时只会重连同一个节点，不会重新查询谁是协调者（只有收到 NOT_COORDINATOR 才会）。重试用完后提交失败（连接被拒，或元数据里已经没有这个节点），kafkajs 重启消费者；它重新查找协调者、重新加入，从最后一次成功的提交继续：至少重复提交失败的那一整批（${k.batch} 条），再加上失败之后、kafkajs 放弃之前又处理的部分——多少取决于时机，所以预测是一个范围。Java 客户端断线时会把协调者标为未知并重新查找，提交会在新协调者上重试成功。结果：丢失 ${total('lost')}，重复 ${total('duplicated')}。`,
+      `位置保存在哪里：auto-commit 和 manual-commit 把 offset 提交到 Kafka 的 __consumer_offsets——它有 3 个副本，每次提交至少写到 2 个（min.insync.replicas=2），所以失去一个节点不会丢掉任何已提交的位置。file-checkpoint 把位置写在消费者自己的一块本地磁盘上：这次故障没碰它，但也没有任何东西复制它——那块盘丢了，位置就丢了。这就是声明 D4 所说的“失去 Kafka 的内置功能”：复制和故障切换是 Kafka 的 offset 机制白送的。`,
+    ];
+  }
+  return [
+    `All three consumers held right after message ${h}; the node that led partition 0 and coordinated the groups was SIGKILLed and the consumers went on. The controller fenced it and elected new leaders for partition 0 and for __consumer_offsets from the in-sync replicas; the node was then restarted on its data and caught up.`,
+    `auto-commit and file-checkpoint had every message fetched and finished without needing the coordinator again (file-checkpoint saves to its own disk): 0/0. manual-commit committed at the end of batch ${k.crashBatch} while the node was still down: kafkajs remembers the coordinator's node id and, on a connection error, only reconnects to that node; it never asks who coordinates now (it does on NOT_COORDINATOR). The commit failed after its retries (connection refused, or "broker not found" once the metadata no longer listed the node); kafkajs restarted the consumer, which looked the coordinator up afresh, rejoined and resumed from the last commit that landed: at least the batch whose commit failed (${k.batch}) again, plus whatever it processed after the failure until kafkajs gave up — timing, hence a range. The Java client marks the coordinator unknown on a disconnect and looks it up again, so its retried commit would land on the new coordinator. Result: ${total('lost')} lost, ${total('duplicated')} duplicated.`,
+    `Where each keeps its position: auto-commit and manual-commit commit to Kafka's __consumer_offsets, which has 3 replicas, every commit on at least 2 of them (min.insync.replicas=2), so losing a node loses no committed position. file-checkpoint keeps its position on one local disk of the consumer: this fault did not touch it, but nothing replicates it either — lose that disk and the position is gone. That is claim D4's "giving up Kafka's built-in offset machinery": replication and failover come free with Kafka's commits.`,
+  ];
+}

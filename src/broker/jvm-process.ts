@@ -1,0 +1,96 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { EnvironmentError } from '../util/errors.ts';
+import { kafkaLog4jPath } from '../util/paths.ts';
+import { sleep } from '../util/wait-for.ts';
+import { logTail } from './broker-start.ts';
+import { isPortInUse } from './free-port.ts';
+
+/**
+ * What the JVM brokers the harness starts share (one local broker, or each node of the local
+ * cluster): the JVM's arguments, the watchdog that keeps it from outliving the harness, and
+ * how it is stopped.
+ */
+
+/** JVM arguments for a disposable broker: start fast rather than peak throughput. */
+export function brokerJvmArgs(libs: string, { heapMb }: { heapMb: { min: number; max: number } }): string[] {
+  return [
+    `-Xms${heapMb.min}m`,
+    `-Xmx${heapMb.max}m`,
+    '-XX:TieredStopAtLevel=1',
+    '-XX:+UseSerialGC',
+    '-Djava.awt.headless=true',
+    `-Dlog4j2.configurationFile=${kafkaLog4jPath}`,
+    '-cp',
+    `${libs}/*`,
+  ];
+}
+
+// $1 is java, the rest its arguments. Background jobs of a non-interactive shell ignore
+// SIGINT, so Ctrl-C reaches the harness, which then stops the broker itself. The broker is
+// disposable: it is killed, not shut down, and its data folder goes with it.
+// USR1 kills the JVM and USR2 starts it again on the same data (broker-restart, leader-failover);
+// a signal interrupts \`read\` with a status above 128, which is not the pipe closing.
+const watchdogScript = `
+cmd=("$@")
+start() { "\${cmd[@]}" & jvm=$!; }
+crash() { kill -9 $jvm 2>/dev/null; wait $jvm 2>/dev/null; jvm=; }
+cleanup() { crash; rm -rf "$KOL_BROKER_DATA_DIR"; exit 0; }
+start
+trap cleanup TERM
+trap crash USR1
+trap start USR2
+while :; do read -r _; [ $? -gt 128 ] && continue; break; done
+cleanup
+`;
+
+/**
+ * Runs `java <args>` under a bash watchdog that reads our end of a pipe: when this Node
+ * process ends in any way (even SIGKILL) the pipe closes and the watchdog kills the JVM and
+ * deletes `dataDir`, so no broker outlives the harness.
+ */
+export function spawnWatchdog(java: string, args: string[], { logFd, dataDir }: { logFd: number; dataDir: string }): ChildProcess {
+  return spawn('bash', ['-c', watchdogScript, 'kafka-watchdog', java, ...args], {
+    stdio: ['pipe', logFd, logFd],
+    env: { ...process.env, KOL_BROKER_DATA_DIR: dataDir },
+  });
+}
+
+/** SIGKILL the JVM below a watchdog, keeping its data. */
+export const crashJvm = (watchdog: ChildProcess) => watchdog.kill('SIGUSR1');
+/** Start the JVM below a watchdog again, on the same data and ports. */
+export const restartJvm = (watchdog: ChildProcess) => watchdog.kill('SIGUSR2');
+
+export async function stopWatchdog(watchdog: ChildProcess): Promise<void> {
+  if (watchdog.exitCode !== null || watchdog.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => watchdog.once('exit', () => resolve()));
+  watchdog.stdin?.end();
+  const timer = setTimeout(() => watchdog.kill('SIGTERM'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Until nothing listens on the port any more (the JVM is gone). */
+export async function waitUntilDown(port: number): Promise<void> {
+  for (let i = 0; i < 100 && (await isPortInUse(port)); i++) await sleep(50);
+}
+
+export function startFailure(what: string, logPath: string): EnvironmentError {
+  const tail = logTail(logPath);
+  const inUse = /Address already in use/.test(tail);
+  return new EnvironmentError(`Kafka did not start: ${what}.${tail}`, {
+    hint: inUse
+      ? 'A port the broker needs is taken; run again (a new free port is picked) or stop the process using it.'
+      : `The full broker log is ${logPath}.`,
+  });
+}
+
+export function runToEnd(command: string, args: string[], logFd: number): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', logFd, logFd] });
+    child.on('error', reject);
+    child.on('exit', (code) => resolve(code));
+  });
+}
+
+/** server.properties text from a table of settings. */
+export const propertiesText = (settings: Record<string, string>) => Object.entries(settings).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
