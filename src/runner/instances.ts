@@ -3,6 +3,7 @@ import type { Trigger } from '../consumer/protocol.ts';
 import type { Fault, FaultTarget } from '../faults/fault.ts';
 import type { RunResources } from '../kafka/run-resources.ts';
 import { strategyModule } from '../strategies/registry.ts';
+import type { StrategyChoice } from '../strategies/strategy.ts';
 import { instanceSpecs, rowName, type AnyScenario, type InstanceSpec } from './scenario.ts';
 
 /** One consumer instance of a run: who it is, where it writes, what its first process does. */
@@ -24,7 +25,8 @@ export function planInstances(scenario: AnyScenario, resources: RunResources, wo
       name: spec.name,
       row,
       groupId: resources.groupName(row),
-      choice: spec,
+      // Only the strategy and its options cross into the strategy process.
+      choice: (spec.options ? { strategy: spec.strategy, options: spec.options } : { strategy: spec.strategy }) as StrategyChoice,
       historyPath: join(workDir, `history-${spec.name}.jsonl`),
       ...(strategyModule(spec.strategy).needsOutputTopic ? { outputTopic: resources.topicName(`${scenario.name}-out-${row}`) } : {}),
       triggers: [],
