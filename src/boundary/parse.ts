@@ -19,7 +19,8 @@ function readTrigger(f: Fields): Trigger {
   const action = f.oneOf('action', ['die', 'hold']);
   // A message point without its message number could never be reached.
   const atProcessed = point === 'joined' ? f.optionalWholeNumber('atProcessed', 1) : f.wholeNumber('atProcessed', 1);
-  return { id, point, ...(atProcessed !== undefined && { atProcessed }), action };
+  const record = f.optionalOneOf('record', ['frozen']);
+  return { id, point, ...(atProcessed !== undefined && { atProcessed }), action, ...(record !== undefined && { record }) };
 }
 
 /** The configuration a strategy process gets from the supervisor (JSON text). */

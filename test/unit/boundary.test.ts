@@ -29,6 +29,7 @@ const config: ChildConfig = {
   triggers: [
     { id: 't1', point: 'during-save', atProcessed: 300, action: 'die' },
     { id: 't2', point: 'joined', action: 'hold' },
+    { id: 't3', point: 'mid-batch', atProcessed: 300, action: 'hold', record: 'frozen' },
   ],
   drainTo: { 0: 1000, 1: 998 },
   logStart: { 0: 0, 1: 0 },
@@ -40,7 +41,7 @@ const configWith = (change: Record<string, unknown>) => JSON.stringify({ ...conf
 describe('child config', () => {
   test('round-trips, with every strategy and no options', () => {
     expect(parseChildConfig(JSON.stringify(config))).toEqual(config);
-    for (const strategy of ['auto-commit', 'manual-commit', 'file-checkpoint'] as const) {
+    for (const strategy of ['auto-commit', 'manual-commit', 'file-checkpoint', 'atomic-store', 'idempotent-sink', 'state-snapshot', 'kafka-transactions'] as const) {
       const plain = { ...config, choice: { strategy }, outputTopic: 'out' };
       expect(parseChildConfig(JSON.stringify(plain))).toEqual(plain);
     }
@@ -56,6 +57,7 @@ describe('child config', () => {
     [configWith({ choice: { strategy: 'file-checkpoint', options: { write: 'fast' } } }), 'child config: field "choice.options.write" must be one of "in-place", "atomic", got "fast"'],
     [configWith({ choice: { strategy: 'file-checkpoint', options: { checkpointFile: '../x.json' } } }), 'child config: field "choice.options.checkpointFile" must be a file name without a folder, got "../x.json"'],
     [configWith({ choice: 'auto-commit' }), 'child config: field "choice" must be an object, got "auto-commit"'],
+    [configWith({ triggers: [{ id: 't', point: 'mid-batch', atProcessed: 3, action: 'hold', record: 'asleep' }] }), 'child config: field "triggers[0].record" must be one of "frozen", got "asleep"'],
     [configWith({ batchSize: 0 }), 'child config: field "batchSize" must be a whole number ≥ 1, got 0'],
     [configWith({ incarnation: '2' }), 'child config: field "incarnation" must be a whole number ≥ 1, got "2"'],
     [configWith({ brokers: [] }), 'child config: field "brokers" must be a non-empty array of strings, got []'],
