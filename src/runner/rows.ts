@@ -29,7 +29,8 @@ export function resultRows(
       matchesPrediction:
         matchesPrediction(s.lost, predicted.lost) &&
         matchesPrediction(s.duplicated, predicted.duplicated) &&
-        matchesPrediction(s.lostByRetention, predicted.lostByRetention ?? 0),
+        matchesPrediction(s.lostByRetention, predicted.lostByRetention ?? 0) &&
+        (predicted.outcomes?.some((o) => o.lost === s.lost && o.duplicated === s.duplicated) ?? true),
       unplannedRebalances: rebalancesExpected ? 0 : members.reduce((n, i) => n + unplannedRebalances(events, i.name), 0),
       ...(store ? { effectStore: { source: store.source, ...(store.state ? { state: store.state } : {}) } } : {}),
     };
