@@ -73,7 +73,7 @@ function lesson(k: Knobs, strategies: StrategyReport[], lang: Lang): string[] {
         (committedBefore === 0 ? `崩溃时还没有任何提交` : `崩溃时已处理完的分区批次（${committedBefore} 条）已经提交`) +
         `，重启后重复 ${awaited?.duplicated ?? 0} 条，丢失 ${awaited?.lost ?? 0} 条。`,
       `handed-off：eachMessage 只把消息放进内存队列就立即返回，kafkajs 认为消息已经处理完，几毫秒内就走完取到的全部消息并提交了末尾，而后台工作者每条要 2 毫秒。崩溃时已提交的位置比实际完成的工作领先 ${ahead} 条：丢失 ${handedOff?.lost ?? 0} 条，重复 ${handedOff?.duplicated ?? 0} 条。`,
-      `这才是“自动提交会丢数据”（C4）的真实机制：不是自动提交本身，而是处理函数在工作完成之前就返回了。用 eachBatch 时还有一种情况：kafkajs 在处理函数返回时把整批的最后一个 offset 标记为已处理（eachBatchAutoResolve 默认开启），即使处理函数提前停下，也不需要异步移交就会丢。`,
+      `这才是“自动提交会丢数据”（C4）的真实机制：不是自动提交本身，而是处理函数在工作完成之前就返回了。用 eachBatch 时还有一种情况：kafkajs 在处理函数返回时把整批的最后一个 offset 标记为已处理（eachBatchAutoResolve 默认开启），即使处理函数提前停下也是如此：不用把工作交给后台，也会丢消息。`,
     ];
   }
   return [

@@ -79,7 +79,7 @@ function lesson(k: Knobs, strategies: StrategyReport[], lang: Lang): string[] {
           ? `崩溃发生在第一个分区批次处理完之前，什么都还没提交：重启后从头开始，重复了全部 ${dup('auto-commit')} 条，丢失 ${lost('auto-commit')} 条。`
           : `崩溃前已处理完的分区批次（${at - dup('auto-commit')} 条）已经提交，崩溃所在批次的 ${dup('auto-commit')} 条在重启后重复处理，丢失 ${lost('auto-commit')} 条。`) +
         (exact ? '' : 'kafkajs 交出同一次 fetch 中各分区批次的顺序不固定，分区批次大小不同时这个数字取决于顺序（预测是所有顺序下的最小到最大值）。') +
-        `在 eachMessage 里等待处理完成时，自动提交是“至少一次”；“自动提交会丢数据”（C4）要在处理被移交到处理函数之外时才成立（见 auto-commit-async）。`,
+        `如果处理在 eachMessage 返回之前就已完成，自动提交是“至少一次”；只有把工作交给处理函数之外（例如后台队列）时，“自动提交会丢数据”（C4）才成立（见 auto-commit-async）。`,
       `结论：三种方式都是“至少一次”。重复的数量等于崩溃时“已处理但未保存”的消息数；要想不重复，必须把结果和 offset 原子地存在一起（或使用 Kafka 事务）。`,
     ];
   }
