@@ -8,22 +8,30 @@
  * Fault: each is SIGKILLed right after the worker has processed message
  * (crashBatch−1)·batch + crashAfter.
  *
- * Mechanism (predictions):
- * - awaited: nothing is committed before its handler returns; the first fetch holds the whole
- *   partition and its end (the first commit) is never reached: the restart repeats every
- *   processed message. Duplicates = crash message number, no loss (see crash-mid-batch).
- * - handed-off: kafkajs considers a message done when eachMessage returns, i.e. at once. It
- *   runs through the whole fetched batch in a few milliseconds and commits its end, while
- *   the worker is still at the start of its queue. At the crash the committed offset is far
- *   ahead of the work: everything queued but not done is lost. How far the commit ran ahead
- *   is timing (here the whole first fetch, so N − crash message in practice); the prediction
- *   is the bound: at least one message lost, at most every message after the crash point,
- *   and nothing repeated.
+ * Mechanism (predictions; kafkajs 2.2.4, src/consumer/runner.js):
+ * - awaited: as crash-mid-batch's auto-commit row (src/model/orders.ts): the restart repeats the
+ *   partition batch of the fetch the crash was in.
+ * - handed-off: `processEachMessage` resolves each offset as soon as eachMessage returns, and
+ *   `handleBatch` commits after each partition batch; the fetcher fetches again as soon as the
+ *   handler has returned for every batch (src/consumer/fetcher.js `start`). With every partition
+ *   in one fetch, kafkajs has committed the end of every partition within milliseconds, while
+ *   the worker needs 2 ms per message: at the crash after message c the committed offsets are
+ *   the end offsets, and everything after c is lost: exactly N − c, nothing repeated. That
+ *   needs the crash to come after kafkajs's commit has landed: the validator asks for c ≥ 100
+ *   (200 ms of work) and for every partition to fit in one fetch.
+ * Scope (kafkajs): with eachBatch, `processEachBatch` resolves batch.lastOffset() when the
+ * handler returns (eachBatchAutoResolve, default true), even if the handler stopped early: the
+ * loss then needs no hand-off at all. This scenario shows eachMessage.
  */
 import type { StrategyReport } from '../src/checker/check.ts';
 import type { Lang } from '../src/report/lang.ts';
 import { killAt } from '../src/faults/kill-at.ts';
+import { oneFetchPerPartition } from '../src/model/orders.ts';
 import { crashMessage, defineScenario, type Knobs } from '../src/runner/scenario.ts';
+import { autoCommitRepeats, tooLargeForOneResponse } from './crash-mid-batch.ts';
+
+/** The handed-off crash must come after kafkajs has committed the fetched batches (2 ms of work per message). */
+const earliestHandedOffCrash = 100;
 import { autoCommitIntervalMs } from '../src/strategies/auto-commit.ts';
 
 export default defineScenario({
@@ -38,9 +46,15 @@ export default defineScenario({
     { name: 'handed-off', strategy: 'auto-commit', options: { processing: 'handed-off' } },
   ],
   faults: (k) => [killAt({ point: 'mid-batch', atProcessed: crashMessage(k) })],
+  validate: (k, flag) =>
+    crashMessage(k) < earliestHandedOffCrash
+      ? `the crash (message ${crashMessage(k)}: ${flag('crashBatch')}, ${flag('batch')}, ${flag('crashAfter')}) must come at message ${earliestHandedOffCrash} or later, so that kafkajs's commit of the fetched messages has landed before the worker dies (2 ms per message)`
+      : !oneFetchPerPartition(k.messages, k.partitions)
+        ? `${flag('messages')} over ${flag('partitions')} needs more than one fetch per partition (1 MiB each); the handed-off row is exact only when one fetch holds everything: use fewer messages or more partitions`
+        : tooLargeForOneResponse(k, flag),
   predict: (k) => ({
-    awaited: k.partitions === 1 && k.messages <= 10_000 ? { lost: 0, duplicated: crashMessage(k) } : { lost: 0, duplicated: { min: 1, max: crashMessage(k) } },
-    'handed-off': { lost: { min: 1, max: k.messages - crashMessage(k) }, duplicated: 0 },
+    awaited: { lost: 0, duplicated: autoCommitRepeats(k) ?? { min: 1, max: crashMessage(k) } },
+    'handed-off': { lost: k.messages - crashMessage(k), duplicated: 0 },
   }),
   lesson,
 });
@@ -51,18 +65,23 @@ function lesson(k: Knobs, strategies: StrategyReport[], lang: Lang): string[] {
   const awaited = by('awaited');
   const handedOff = by('handed-off');
   const ahead = handedOff?.crashes[0]?.savedNotProcessed ?? 0;
+  const committedBefore = at - (awaited?.duplicated ?? 0);
   if (lang === 'zh') {
     return [
-      `两个自动提交的消费者都在处理完第 ${at} 条消息后被 SIGKILL 杀死。`,
-      `awaited：处理在 eachMessage 里被等待完成；kafkajs 只在处理函数返回后才把 offset 标记为可提交，并在一次 fetch 的批次结束或每 ${autoCommitIntervalMs} 毫秒提交。崩溃时什么都没提交，重启后重复 ${awaited?.duplicated ?? 0} 条，丢失 ${awaited?.lost ?? 0} 条。`,
-      `handed-off：eachMessage 只把消息放进内存队列就立即返回，kafkajs 认为消息已经处理完，几毫秒内就走完整批并提交了批次末尾，而后台工作者才刚开始。崩溃时已提交的位置比实际完成的工作领先 ${ahead} 条：这些消息丢失 ${handedOff?.lost ?? 0} 条，重复 ${handedOff?.duplicated ?? 0} 条。领先多少取决于时序，但方向不会变：只丢不重。`,
-      `这才是“自动提交会丢数据”（C4）的真实机制：不是自动提交本身，而是在工作完成之前就让处理函数返回。`,
+      `两个自动提交的消费者都在处理完第 ${at} 条消息后被 SIGKILL 杀死。自动提交的时机是 kafkajs 的行为（Java 客户端在 poll() 时提交），不是 Kafka broker 的。`,
+      `awaited：处理在 eachMessage 里完成后才返回；kafkajs 只在处理函数返回后才把 offset 标记为可提交，并在一次 fetch 的分区批次处理完时或每 ${autoCommitIntervalMs} 毫秒提交。` +
+        (committedBefore === 0 ? `崩溃时还没有任何提交` : `崩溃时已处理完的分区批次（${committedBefore} 条）已经提交`) +
+        `，重启后重复 ${awaited?.duplicated ?? 0} 条，丢失 ${awaited?.lost ?? 0} 条。`,
+      `handed-off：eachMessage 只把消息放进内存队列就立即返回，kafkajs 认为消息已经处理完，几毫秒内就走完取到的全部消息并提交了末尾，而后台工作者每条要 2 毫秒。崩溃时已提交的位置比实际完成的工作领先 ${ahead} 条：丢失 ${handedOff?.lost ?? 0} 条，重复 ${handedOff?.duplicated ?? 0} 条。`,
+      `这才是“自动提交会丢数据”（C4）的真实机制：不是自动提交本身，而是处理函数在工作完成之前就返回了。用 eachBatch 时还有一种情况：kafkajs 在处理函数返回时把整批的最后一个 offset 标记为已处理（eachBatchAutoResolve 默认开启），即使处理函数提前停下也是如此：不用把工作交给后台，也会丢消息。`,
     ];
   }
   return [
-    `Both auto-commit consumers were SIGKILLed right after processing message ${at}.`,
-    `awaited: the work is awaited inside eachMessage; kafkajs marks an offset committable only when the handler returns and commits at the end of a fetched batch or every ${autoCommitIntervalMs} ms. Nothing was committed at the crash, so the restart repeated ${awaited?.duplicated ?? 0} and lost ${awaited?.lost ?? 0}.`,
-    `handed-off: eachMessage only queues the message and returns, so kafkajs treats it as done, runs through the whole fetched batch in milliseconds and commits its end while the worker has barely started. At the crash the committed position was ${ahead} messages ahead of the finished work: ${handedOff?.lost ?? 0} lost, ${handedOff?.duplicated ?? 0} duplicated. How far ahead is timing; the direction is not: loss, never duplicates.`,
-    `That is the real mechanism behind "auto-commit loses data" (C4): not auto-commit itself, but returning from the handler before the work is done.`,
+    `Both auto-commit consumers were SIGKILLed right after processing message ${at}. When auto-commit commits is kafkajs's behaviour (the Java client commits inside poll()), not the broker's.`,
+    `awaited: the work is done before eachMessage returns; kafkajs marks an offset committable only when the handler returns and commits when a fetch's partition batch is finished or every ${autoCommitIntervalMs} ms. ` +
+      (committedBefore === 0 ? `Nothing had been committed at the crash` : `The partition batches finished before the crash (${committedBefore} messages) had been committed`) +
+      `; the restart repeated ${awaited?.duplicated ?? 0} and lost ${awaited?.lost ?? 0}.`,
+    `handed-off: eachMessage only queues the message and returns, so kafkajs treats it as done, runs through everything it fetched in milliseconds and commits its end, while the worker needs 2 ms per message. At the crash the committed position was ${ahead} messages ahead of the finished work: ${handedOff?.lost ?? 0} lost, ${handedOff?.duplicated ?? 0} duplicated.`,
+    `That is the real mechanism behind "auto-commit loses data" (C4): not auto-commit itself, but a handler that returns before the work is done. With eachBatch there is a second way: kafkajs resolves the batch's last offset when the handler returns (eachBatchAutoResolve, on by default), even if the handler stopped early, so no hand-off is needed to lose messages.`,
   ];
 }

@@ -11,35 +11,36 @@
  * - manual-commit and file-checkpoint saved after every full batch, so the restart resumes
  *   at the start of the crash batch and processes the crashAfter messages again: no loss,
  *   exactly crashAfter duplicates. The checkpoint file buys nothing over a Kafka commit here.
- * - auto-commit (kafkajs) commits only offsets whose eachMessage has returned, and only
- *   when a fetched partition batch is finished, every autoCommitInterval (5000 ms) or before
- *   a rebalance. All messages were produced before the consumers started, so the first
- *   fetch returned every partition whole (≤ 10 000 small messages per partition fit in the
- *   1 MiB per-partition fetch limit), and kafkajs processes a fetch's partition batches one
- *   after another, committing after each. With partitions of equal size S the crash at
- *   message c therefore finds floor((c−1)/S) partition batches committed, and the restart
- *   repeats the rest: c − floor((c−1)/S)·S messages (all c on one partition). No loss.
- *   The crash comes long before 5 s, so the interval never fires. With partitions of unequal
- *   size, which one is processed first decides, so the prediction is a range.
+ * - auto-commit (kafkajs 2.2.4) resolves an offset only after eachMessage returns
+ *   (src/consumer/runner.js `processEachMessage` → `resolveOffset`) and commits after each
+ *   partition batch of a fetch (`handleBatch` → `autoCommitOffsets`), every
+ *   autoCommitInterval (5000 ms, checked per message) and before a rebalance. All messages were
+ *   produced before the consumers started, so the fetches are fixed by the bytes in the log:
+ *   1 MiB per partition per fetch, ending on a record-batch boundary (Kafka's fetch rule, with
+ *   kafkajs's default limits). src/model/fetch-model.ts computes those boundaries from the
+ *   record batches the producer writes (measured: 100 000 messages on one partition come as
+ *   21 000 + 20 500 + 20 500 + 20 500 + 17 500). The restart repeats the messages of the
+ *   partition batch the crash was in. kafkajs hands a fetch's partition batches over in an
+ *   order it does not fix: with unequal batches the prediction is the min/max over orders.
+ *   Exact as long as no single fetch takes more than 5 s to process (the interval would then
+ *   commit mid-batch). Fetches over 10 MiB (many large partitions) are refused: there the
+ *   broker's partition order inside the response would decide.
  */
 import type { StrategyReport } from '../src/checker/check.ts';
 import type { Lang } from '../src/report/lang.ts';
 import { killAt } from '../src/faults/kill-at.ts';
+import { autoCommitRepeats as repeatsOf } from '../src/model/orders.ts';
 import { crashMessage, defineScenario, type Knobs, type Prediction } from '../src/runner/scenario.ts';
 import { autoCommitIntervalMs } from '../src/strategies/auto-commit.ts';
 
-/** Messages per partition that one 1 MiB fetch surely holds (each is ~50 bytes on disk). */
-const oneFetchLimit = 10_000;
-
 const crashAt = crashMessage;
 
-/** What auto-commit repeats (see above): exact for equal partitions fetched whole, else a range. */
-function autoCommitRepeats(k: Knobs): Prediction {
-  const at = crashAt(k);
-  const size = k.messages / k.partitions;
-  if (!Number.isInteger(size) || size > oneFetchLimit) return { min: 1, max: at };
-  return at - Math.floor((at - 1) / size) * size;
-}
+/** What auto-commit repeats (see above); undefined where one fetch would exceed 10 MiB. */
+export const autoCommitRepeats = (k: Knobs): Prediction | undefined => repeatsOf(k.messages, k.partitions, crashAt(k));
+export const tooLargeForOneResponse = (k: Knobs, flag: (n: 'messages' | 'partitions') => string) =>
+  autoCommitRepeats(k) === undefined
+    ? `with ${flag('messages')} over ${flag('partitions')} one fetch would exceed kafkajs's maxBytes (10 MiB), where the broker's partition order decides what auto-commit has committed; use fewer partitions or messages`
+    : undefined;
 
 export default defineScenario({
   name: 'crash-mid-batch',
@@ -50,12 +51,13 @@ export default defineScenario({
   knobs: { messages: { default: 1000 }, partitions: { default: 1 }, batch: { default: 100 }, crashAfter: { default: 37 }, crashBatch: { default: 3 } },
   instances: ['auto-commit', 'manual-commit', 'file-checkpoint'],
   faults: (k) => [killAt({ point: 'mid-batch', atProcessed: crashAt(k) })],
+  validate: (k, flag) => tooLargeForOneResponse(k, flag),
   predict: (k) => ({
     'manual-commit': { lost: 0, duplicated: k.crashAfter },
     'file-checkpoint': { lost: 0, duplicated: k.crashAfter },
     'auto-commit': {
       lost: 0,
-      duplicated: autoCommitRepeats(k),
+      duplicated: autoCommitRepeats(k) ?? { min: 1, max: crashAt(k) },
     },
   }),
   lesson: (k, strategies, lang) => lesson(k, strategies, lang),
@@ -66,28 +68,30 @@ function lesson(k: Knobs, strategies: StrategyReport[], lang: Lang): string[] {
   const dup = (name: string) => strategies.find((s) => s.strategy === name)?.duplicated ?? 0;
   const lost = (name: string) => strategies.find((s) => s.strategy === name)?.lost ?? 0;
   const savedBatches = k.crashBatch - 1;
+  const exact = typeof autoCommitRepeats(k) === 'number';
+  const nothingCommitted = at === dup('auto-commit');
   if (lang === 'zh') {
     return [
       `每个消费者在处理完第 ${at} 条消息后被 SIGKILL 杀死（第 ${k.crashBatch} 批的第 ${k.crashAfter} 条，每批 ${k.batch} 条，尚未保存这一批的 offset），随后重启并读到末尾。`,
-      `manual-commit 与 file-checkpoint：已保存到第 ${savedBatches} 批末尾（下一个要读的 offset），重启后从那里继续，把崩溃前处理过但未保存的 ${k.crashAfter} 条再处理一遍：重复 ${dup('manual-commit')} / ${dup('file-checkpoint')} 条，丢失 ${lost('manual-commit')} / ${lost('file-checkpoint')} 条。checkpoint.json 能正确恢复，但并不比向 Kafka 提交更安全（B2：风险并不比 Kafka 自带的提交更低），也不能避免重复（B4 不成立）。`,
-      `auto-commit：kafkajs 只提交处理函数已经返回的消息的 offset，并且只在一个 fetch 到的分区批次处理完时、每 ${autoCommitIntervalMs} 毫秒或再均衡前提交。所有消息在消费者启动前已经写入，第一次 fetch 就带回了${k.partitions === 1 ? '整个分区' : `每个分区的全部消息（每个分区约 ${Math.ceil(k.messages / k.partitions)} 条）`}；` +
-        (at === dup('auto-commit')
-          ? `崩溃发生在任何分区批次处理完之前（也早于 ${autoCommitIntervalMs} 毫秒），所以什么都还没提交：重启后从头开始，重复了全部 ${dup('auto-commit')} 条，丢失 ${lost('auto-commit')} 条。`
-          : `崩溃时已处理完的分区批次中的 ${at - dup('auto-commit')} 条已被提交，其余 ${dup('auto-commit')} 条在重启后重复处理，丢失 ${lost('auto-commit')} 条。`) +
-        (typeof autoCommitRepeats(k) === 'number' ? '' : '分区大小不一时，哪个分区先被处理取决于时序，所以这个数字可能变化。') +
-        `“自动提交会丢数据”（C4）只在处理被异步移交时成立；等待处理完成时它是至少一次。`,
+      `manual-commit 与 file-checkpoint：已保存到第 ${savedBatches} 批末尾（下一个要读的 offset），重启后从那里继续，把崩溃前处理过但未保存的 ${k.crashAfter} 条再处理一遍：重复 ${dup('manual-commit')} / ${dup('file-checkpoint')} 条，丢失 ${lost('manual-commit')} / ${lost('file-checkpoint')} 条。checkpoint.json 能正确恢复，但并不比向 Kafka 提交更安全（B2），也不能避免重复（B4 不成立）。`,
+      `auto-commit（这是 kafkajs 的行为，不是 Kafka 的）：kafkajs 只在 eachMessage 返回后才把 offset 标记为可提交，并在一次 fetch 中每个分区的批次处理完时、每 ${autoCommitIntervalMs} 毫秒或再均衡前提交。一次 fetch 每个分区最多取 1 MiB（kafkajs 的默认值；在记录批次边界截断是 Kafka 的规则），所以提交点由日志里的字节决定。` +
+        (nothingCommitted
+          ? `崩溃发生在第一个分区批次处理完之前，什么都还没提交：重启后从头开始，重复了全部 ${dup('auto-commit')} 条，丢失 ${lost('auto-commit')} 条。`
+          : `崩溃前已处理完的分区批次（${at - dup('auto-commit')} 条）已经提交，崩溃所在批次的 ${dup('auto-commit')} 条在重启后重复处理，丢失 ${lost('auto-commit')} 条。`) +
+        (exact ? '' : 'kafkajs 交出同一次 fetch 中各分区批次的顺序不固定，分区批次大小不同时这个数字取决于顺序（预测是所有顺序下的最小到最大值）。') +
+        `如果处理在 eachMessage 返回之前就已完成，自动提交是“至少一次”；只有把工作交给处理函数之外（例如后台队列）时，“自动提交会丢数据”（C4）才成立（见 auto-commit-async）。`,
       `结论：三种方式都是“至少一次”。重复的数量等于崩溃时“已处理但未保存”的消息数；要想不重复，必须把结果和 offset 原子地存在一起（或使用 Kafka 事务）。`,
     ];
   }
   return [
     `Each consumer was SIGKILLed right after processing message ${at} (message ${k.crashAfter} of batch ${k.crashBatch}, batches of ${k.batch}), before saving any offset for that batch; then it restarted and read to the end.`,
-    `manual-commit and file-checkpoint had saved the position at the end of batch ${savedBatches} (the next offset to read), resumed there and processed the ${k.crashAfter} unsaved messages again: ${dup('manual-commit')} / ${dup('file-checkpoint')} duplicated, ${lost('manual-commit')} / ${lost('file-checkpoint')} lost. checkpoint.json resumes correctly but is no safer than a Kafka commit (B2: no lower risk than Kafka's own commit), and it does not avoid duplicates (B4 does not hold).`,
-    `auto-commit: kafkajs commits only offsets whose eachMessage has returned, and only when a fetched partition batch is finished, every ${autoCommitIntervalMs} ms, or before a rebalance. All messages were in the topic before the consumers started, so the first fetch brought ${k.partitions === 1 ? 'the whole partition' : `every partition whole (about ${Math.ceil(k.messages / k.partitions)} messages each)`}; ` +
-      (at === dup('auto-commit')
-        ? `the crash came before any partition batch was finished (and before ${autoCommitIntervalMs} ms), so nothing had been committed: the restart began again at the start and repeated all ${dup('auto-commit')}, losing ${lost('auto-commit')}. `
-        : `the ${at - dup('auto-commit')} messages of partition batches finished before the crash had been committed, the other ${dup('auto-commit')} were repeated after the restart, ${lost('auto-commit')} lost. `) +
-      (typeof autoCommitRepeats(k) === 'number' ? '' : 'With partitions of unequal size, which one is processed first is timing, so this number can vary. ') +
-      `"Auto-commit loses data" (C4) holds only when processing is handed off asynchronously; with awaited processing it is at-least-once.`,
+    `manual-commit and file-checkpoint had saved the position at the end of batch ${savedBatches} (the next offset to read), resumed there and processed the ${k.crashAfter} unsaved messages again: ${dup('manual-commit')} / ${dup('file-checkpoint')} duplicated, ${lost('manual-commit')} / ${lost('file-checkpoint')} lost. checkpoint.json resumes correctly but is no safer than a Kafka commit (B2), and it does not avoid duplicates (B4 does not hold).`,
+    `auto-commit (kafkajs's behaviour, not Kafka's): kafkajs marks an offset committable only when eachMessage returns, and commits when a fetch's partition batch is finished, every ${autoCommitIntervalMs} ms, or before a rebalance. A fetch brings at most 1 MiB per partition (kafkajs's default; cutting at a record-batch boundary is Kafka's rule), so the commit points follow the bytes in the log. ` +
+      (nothingCommitted
+        ? `The crash came before the first partition batch was finished, so nothing had been committed: the restart began again at the start and repeated all ${dup('auto-commit')}, losing ${lost('auto-commit')}. `
+        : `The partition batches finished before the crash (${at - dup('auto-commit')} messages) had been committed; the ${dup('auto-commit')} of the batch the crash was in were repeated after the restart, ${lost('auto-commit')} lost. `) +
+      (exact ? '' : 'kafkajs hands a fetch\'s partition batches over in no fixed order; with batches of unequal size the count depends on that order (the prediction is its min–max over every order). ') +
+      `With the work awaited inside eachMessage, auto-commit is at-least-once; "auto-commit loses data" (C4) needs the work handed off outside the handler (see auto-commit-async).`,
     `Bottom line: all three are at-least-once. The duplicates equal what was processed but not yet saved at the crash; avoiding them needs results and offsets stored atomically together (or Kafka transactions).`,
   ];
 }

@@ -15,7 +15,8 @@
  * - manual-commit: the commits are stored per partition in Kafka, so they follow the
  *   partition: #2 resumes #1's partition at #1's last commit: c − floor(c/batch)·batch repeated.
  * - auto-commit: #1's first fetched partition batch was not finished, nothing was committed for
- *   it: #2 resumes that partition at its start: c repeated.
+ *   it (kafkajs commits after a whole partition batch, src/consumer/runner.js `handleBatch`; the
+ *   validator keeps each partition within one fetch): #2 resumes that partition at its start: c repeated.
  * - file-checkpoint: each instance has its own file, which does not follow the partition. #2
  *   has no position for the moved partitions and starts them at the beginning: c repeated.
  *   The restarted #1 then gets every partition; its file only knows its old one (at
@@ -25,6 +26,7 @@
 import type { StrategyReport } from '../src/checker/check.ts';
 import type { Lang } from '../src/report/lang.ts';
 import { killAt } from '../src/faults/kill-at.ts';
+import { oneFetchPerPartition } from '../src/model/orders.ts';
 import { crashMessage, defineScenario, type InstanceSpec, type Knobs } from '../src/runner/scenario.ts';
 
 const bases = ['auto-commit', 'manual-commit', 'file-checkpoint'] as const;
@@ -52,7 +54,9 @@ export default defineScenario({
         ? `${flag('messages')} must be a multiple of ${flag('partitions')} so the instances get equal shares`
         : crashMessage(k) >= perPartition(k)
           ? `the crash (after message ${crashMessage(k)}: ${flag('crashBatch')}, ${flag('crashAfter')}) must fall inside instance #1's first partition (${perPartition(k)} messages): lower the crash or raise --messages`
-          : undefined,
+          : !oneFetchPerPartition(k.messages, k.partitions)
+            ? `${flag('messages')} over ${flag('partitions')} needs more than one fetch per partition (1 MiB each): auto-commit would then have committed part of #1's partition at a fetch boundary, which this scenario does not model; use fewer messages or more partitions`
+            : undefined,
   predict: (k) => ({
     'auto-commit': { lost: 0, duplicated: crashMessage(k) },
     'manual-commit': { lost: 0, duplicated: crashMessage(k) - savedAt(k) },
@@ -70,13 +74,13 @@ function lesson(k: Knobs, strategies: StrategyReport[], lang: Lang): string[] {
       `每种策略两个实例在同一个消费者组里，各分到 ${half} 个分区（G2：组内每条消息只交给一个成员）。#1 在处理完第 ${c} 条后被 SIGKILL；会话超时后组再均衡，#2 接管全部分区并读完；最后 #1 重启（单独一个）也读完。表中每一行是整个组。`,
       `manual-commit：提交按分区保存在 Kafka 里，跟着分区走：#2 从 #1 最后提交的 ${savedAt(k)} 继续，只重复 ${by('manual-commit')?.duplicated ?? 0} 条。`,
       `auto-commit：#1 的第一个分区批次还没处理完，这个分区什么都没提交：#2 从头开始，重复 ${by('auto-commit')?.duplicated ?? 0} 条。`,
-      `file-checkpoint：每个实例有自己的文件，文件不跟着分区走。#2 的文件里没有转过来的分区，只能从头读（重复 ${c} 条）；#1 重启后拿到全部分区，它的文件只认识原来的那个分区，其余分区全部从头重放：一共重复 ${by('file-checkpoint')?.duplicated ?? 0} 条。多个实例共用一个文件也不行：它们会互相覆盖（见 two-services）。这是在消费者组里使用 checkpoint.json 的主要缺点。`,
+      `file-checkpoint：每个实例有自己的文件，文件不跟着分区走。#2 的文件里没有转过来的分区，只能从头读（重复 ${c} 条）；#1 重启后拿到全部分区，它的文件只认识原来的那个分区，其余分区全部从头重放：一共重复 ${by('file-checkpoint')?.duplicated ?? 0} 条。每个实例整体重写的文件同样不跟着分区走；按分区保存、每个实例只更新自己分区条目（合并而不是覆盖）的存储才会跟着分区走。提交按组和分区保存是 Kafka 的设计；转来的分区从文件里的哪里开始则取决于你的代码，kafkajs 没有“分区被收回”的回调可以在那时保存（它只在新的分配之后发出 GROUP_JOIN）。`,
     ];
   }
   return [
     `Two instances of each strategy share one consumer group and get ${half} partitions each (G2: within a group each message goes to one member). #1 was SIGKILLed after its message ${c}; when its session timed out the group rebalanced, #2 took every partition and drained them; finally #1 was restarted alone and drained too. Each row is the whole group.`,
     `manual-commit: commits are stored per partition in Kafka and follow the partition: #2 resumed at #1's last commit (${savedAt(k)}) and repeated only ${by('manual-commit')?.duplicated ?? 0}.`,
     `auto-commit: #1's first partition batch was not finished, so nothing was committed for that partition: #2 started it over and repeated ${by('auto-commit')?.duplicated ?? 0}.`,
-    `file-checkpoint: each instance has its own file, and a file does not follow the partition. #2's file knew nothing of the moved partitions, so it read them from the start (${c} repeated); the restarted #1 got every partition while its file knew only its old one, and replayed all the others: ${by('file-checkpoint')?.duplicated ?? 0} repeated in all. One shared file does not help either: the instances overwrite each other (see two-services). This is the main drawback of checkpoint.json in a consumer group.`,
+    `file-checkpoint: each instance has its own file, and a file does not follow the partition. #2's file knew nothing of the moved partitions, so it read them from the start (${c} repeated); the restarted #1 got every partition while its file knew only its old one, and replayed all the others: ${by('file-checkpoint')?.duplicated ?? 0} repeated in all. A file that each instance rewrites whole does not follow the partition either; a store keyed by partition, where each instance updates only its own partitions' entries (merging, not overwriting), would. That Kafka keeps commits per group and partition is Kafka's design; that the moved partition starts where the file says is up to your code, since kafkajs has no revoke callback to save on (it only emits GROUP_JOIN after the new assignment).`,
   ];
 }

@@ -8,7 +8,12 @@
  *
  * Mechanism (predictions, one partition):
  * - every saved position (≤ c) now points before the log start: the fetch answers
- *   OFFSET_OUT_OF_RANGE and kafkajs applies the reset policy (earliest here), i.e. r.
+ *   OFFSET_OUT_OF_RANGE (Kafka) and kafkajs resets to the default offset of the subscription:
+ *   `subscribe({ fromBeginning: true })` → earliest, i.e. r. kafkajs also commits that reset
+ *   for the group (src/consumer/consumerGroup.js `recoverFromOffsetOutOfRange` →
+ *   offsetManager `setDefaultOffset`, an OffsetCommit of the EARLIEST sentinel), so the
+ *   file-checkpoint group does commit to Kafka here; the strategy's own fallback is not used
+ *   (its file was readable: the seek is what went out of range).
  * - messages c+1 … r were deleted before anyone read them: r − c lost by retention, for every
  *   strategy alike; none lost by the strategy.
  * - the messages the dead process had processed past its last save were deleted too, so the
@@ -52,14 +57,14 @@ function lesson(k: Knobs, strategies: StrategyReport[], lang: Lang): string[] {
   if (lang === 'zh') {
     return [
       `三个消费者都在处理完第 ${c} 条后被 SIGKILL；重启前 broker 删除了 offset ${r} 之前的记录（像保留策略那样）。`,
-      `它们保存的位置（最多到 ${c}）现在都在日志起点之前：fetch 返回 OFFSET_OUT_OF_RANGE，kafkajs 按重置策略（这里是 earliest）从新的起点 ${r} 开始。`,
+      `它们保存的位置（最多到 ${c}）现在都在日志起点之前：fetch 返回 OFFSET_OUT_OF_RANGE（Kafka 的行为），kafkajs 按订阅时的 fromBeginning（这里是 true，即 earliest）从新的起点 ${r} 开始——用的不是 file-checkpoint 自己的回退策略（文件是可读的，越界的是 seek）。kafkajs 还会为这个组提交重置后的 offset（setDefaultOffset），所以从不向 Kafka 提交的 file-checkpoint 在这里也提交了一次（这是 kafkajs 的行为）。`,
       `第 ${c + 1}–${r} 条在被读之前就被删除了：每种策略都因保留策略丢失 ${gap} 条，和提交方式无关。崩溃前处理过但未保存的消息也被删了，所以没有重复。`,
       `消费者落后太多时，任何 offset 管理方式都救不了数据：要监控消费延迟，并让保留时间大于最长的停机时间。`,
     ];
   }
   return [
     `All three consumers were SIGKILLed after message ${c}; before the restart the broker deleted the records before offset ${r} (as retention would).`,
-    `Every saved position (at most ${c}) now points before the log start: the fetch answers OFFSET_OUT_OF_RANGE and kafkajs applies the reset policy (earliest here), starting at the new log start ${r}.`,
+    `Every saved position (at most ${c}) now points before the log start: the fetch answers OFFSET_OUT_OF_RANGE (Kafka's behaviour) and kafkajs resets to the subscription's default, fromBeginning: true (earliest), starting at the new log start ${r} — not file-checkpoint's own fallback (its file was readable; the seek was out of range). kafkajs also commits the reset offset for the group (setDefaultOffset), so even file-checkpoint, which never commits, has a commit in Kafka here (kafkajs's behaviour).`,
     `Messages ${c + 1}–${r} were deleted before anyone read them: ${gap} lost by retention for every strategy, whatever its commits. The messages processed but not saved before the crash were deleted too, so nothing was repeated.`,
     `When a consumer falls that far behind, no offset management saves the data: watch consumer lag and keep retention longer than the longest outage.`,
   ];

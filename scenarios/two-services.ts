@@ -70,12 +70,12 @@ function lesson(k: Knobs, strategies: StrategyReport[], lang: Lang): string[] {
     return [
       `service-A 和 service-B 在不同的消费者组里：每个组在 Kafka 里有自己的 offset，两个服务都各自处理了全部 ${k.messages} 条，互不影响（G1：丢失 ${by('service-A')?.lost ?? 0}/${by('service-B')?.lost ?? 0}，重复 ${by('service-A')?.duplicated ?? 0}/${by('service-B')?.duplicated ?? 0}）。`,
       `shared-file-A 与 shared-file-B 误用同一个 checkpoint.json：A 处理到第 ${c} 条崩溃（文件记录 ${a}）；B 启动时读到的是 A 的位置，从 ${a} 开始，崩溃前把文件写到了 ${b}；A 重启后读到的是 B 的位置，直接跳到 ${b}：A 丢失 ${by('shared-file-A')?.lost ?? 0} 条。B 重启时文件已被 A 写到末尾：B 丢失 ${by('shared-file-B')?.lost ?? 0} 条（包括开头它从没读过的 ${a} 条）。`,
-      `每个服务必须有自己的位置：用各自的消费者组（Kafka 自动做到），或者每个服务一个独立的检查点文件。`,
+      `每个服务必须有自己的位置：用各自的消费者组（offset 按组保存是 Kafka 的行为，任何客户端都一样），或者每个服务一个独立的检查点文件（文件是我们自己的代码，没有任何东西阻止两个服务共用它）。`,
     ];
   }
   return [
     `service-A and service-B are in different consumer groups: each group has its own offsets in Kafka, and each service processed all ${k.messages} messages, unaffected by the other (G1: lost ${by('service-A')?.lost ?? 0}/${by('service-B')?.lost ?? 0}, duplicated ${by('service-A')?.duplicated ?? 0}/${by('service-B')?.duplicated ?? 0}).`,
     `shared-file-A and shared-file-B share one checkpoint.json by mistake: A crashed after message ${c} (the file said ${a}); B started from A's position ${a} and had written ${b} before it crashed; A restarted from B's position and jumped to ${b}: A lost ${by('shared-file-A')?.lost ?? 0}. When B restarted, A had moved the file to the end: B lost ${by('shared-file-B')?.lost ?? 0} (including the first ${a} it never read).`,
-    `Each service needs its own position: its own consumer group (Kafka does that for you), or its own checkpoint file.`,
+    `Each service needs its own position: its own consumer group (offsets kept per group is Kafka's behaviour, the same with every client), or its own checkpoint file (the file is our code, and nothing stops two services from sharing it).`,
   ];
 }

@@ -49,6 +49,7 @@ const readers: { [K in HistoryEventKind]: (f: Fields) => Omit<EventOf<K>, 'kind'
   },
   'save-failed': (f) => ({ ...processFields(f), positions: f.positions('positions'), error: f.string('error'), time: f.wholeNumber('time') }),
   frozen: (f) => ({ ...processFields(f), processedInIncarnation: f.wholeNumber('processedInIncarnation'), time: f.wholeNumber('time') }),
+  survived: (f) => ({ ...processFields(f), source: f.oneOf('source', ['kafka', 'file']), positions: f.positions('positions'), time: f.wholeNumber('time') }),
   fault: (f) => ({ description: f.string('description'), time: f.wholeNumber('time') }),
   drained: (f) => ({ ...processFields(f), time: f.wholeNumber('time') }),
   exited: (f) => ({ ...processFields(f), code: f.nullableWholeNumber('code'), signal: f.nullableString('signal'), time: f.wholeNumber('time') }),

@@ -21,6 +21,7 @@ const optionReaders: OptionReaders = {
   'file-checkpoint': {
     write: (f, o) => f.optionalOneOf(o, ['in-place', 'atomic']),
     fallback: (f, o) => f.optionalOneOf(o, ['earliest', 'latest']),
+    tornBy: (f, o) => f.optionalOneOf(o, ['sigkill', 'power-loss']),
     checkpointFile: (f, o) => {
       const name = f.optionalString(o, { nonEmpty: true });
       // A file name in the run folder: a path could write outside it.

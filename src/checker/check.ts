@@ -1,5 +1,6 @@
 import type { EventOf, Guarantee, HistoryEvent, Positions } from '../history/events.ts';
 import type { Effect } from '../strategies/strategy.ts';
+import { crashWindows } from './crash-windows.ts';
 
 /**
  * The checker: a pure function of the recorded history and the topic's offsets.
@@ -21,7 +22,12 @@ export interface CheckInput {
   /** Per partition: first offset still in the log (low watermark) and the end offset (high watermark). */
   logStartOffsets: Positions;
   endOffsets: Positions;
-  /** Per partition: records before this offset were deleted by the broker during the run (retention). */
+  /**
+   * Per partition: records before this offset were deleted by the broker during the run
+   * (retention). A message never processed and deleted counts as lost by retention, unless a
+   * position that survived the row's crash (a `survived` event) had already passed it: then the
+   * strategy had skipped it before the broker deleted it, and it is lost by the strategy.
+   */
   deletedBefore?: Positions;
 }
 
@@ -134,9 +140,14 @@ function checkStrategy(
   const duplicatedSeqs: Array<{ seq: number; times: number }> = [];
   let duplicated = 0;
   let lostByRetention = 0;
+  const skippedBefore: Positions = {};
+  for (const e of own) {
+    if (e.kind !== 'survived') continue;
+    for (const [p, at] of Object.entries(e.positions)) skippedBefore[Number(p)] = Math.max(skippedBefore[Number(p)] ?? 0, at);
+  }
   for (const e of produced) {
     const n = times.get(key(e.partition, e.offset)) ?? 0;
-    if (n === 0 && e.offset < (deletedBefore[e.partition] ?? 0)) lostByRetention++;
+    if (n === 0 && e.offset < (deletedBefore[e.partition] ?? 0) && e.offset >= (skippedBefore[e.partition] ?? 0)) lostByRetention++;
     else if (n === 0) lostSeqs.push(e.seq);
     if (n > 1) {
       duplicated += n - 1;
@@ -174,7 +185,7 @@ function checkStrategy(
     duplicated,
     outOfOrder: countOutOfOrder(processedEvents),
     restarts: members.reduce((sum, m) => sum + Math.max(0, new Set(own.filter((e): e is EventOf<'started'> => e.kind === 'started' && e.strategy === m).map((e) => e.incarnation)).size - 1), 0),
-    crashes: members.flatMap((m) => crashWindows(own.filter((e) => 'strategy' in e && e.strategy === m))),
+    crashes: members.flatMap((m) => crashWindows(own.filter((e) => 'strategy' in e && e.strategy === m), events.filter((e) => e.kind === 'survived' && e.strategy === m))),
     lostSeqs,
     duplicatedSeqs,
     problems,
@@ -205,40 +216,4 @@ function countOutOfOrder(processed: EventOf<'processed'>[]): number {
     last.set(k, e.offset);
   }
   return outOfOrder;
-}
-
-/**
- * At each crash: compare what the dead process had processed with the last position saved
- * before the crash (by any incarnation; with nothing saved the strategy restarts from the
- * log start, offset 0 here). The difference is what the next incarnation repeats or skips.
- */
-function crashWindows(own: HistoryEvent[]): CrashWindow[] {
-  const windows: CrashWindow[] = [];
-  let saved: Positions = {};
-  let processedTo: Positions = {};
-  let resumedFrom: Positions = {};
-  for (const e of own) {
-    if (e.kind === 'started') {
-      processedTo = {};
-      resumedFrom = {};
-    } else if (e.kind === 'joined') {
-      resumedFrom = e.resumeFrom;
-    } else if (e.kind === 'saved') {
-      saved = { ...saved, ...e.positions };
-    } else if (e.kind === 'processed') {
-      processedTo[e.partition] = Math.max(processedTo[e.partition] ?? 0, e.offset + 1);
-    } else if (e.kind === 'crash') {
-      let processedNotSaved = 0;
-      let savedNotProcessed = 0;
-      const partitions = new Set([...Object.keys(processedTo), ...Object.keys(saved)].map(Number));
-      for (const p of partitions) {
-        const done = processedTo[p] ?? resumedFrom[p] ?? 0;
-        const kept = saved[p] ?? 0;
-        processedNotSaved += Math.max(0, done - kept);
-        savedNotProcessed += Math.max(0, kept - done);
-      }
-      windows.push({ incarnation: e.incarnation, processedNotSaved, savedNotProcessed });
-    }
-  }
-  return windows;
 }

@@ -175,9 +175,9 @@ export class ConsumerLoop {
     const { strategy, batchSize, channel } = this.#o;
     const { partition, offset, seq } = delivery;
     const n = this.#processed + 1;
-    // before-process strategies save the end of the batch they are about to process
+    // before-process strategies save the end of the batch they are about to process, never past the partition's end
     if (strategy.save && strategy.saveOrder === 'before-process' && this.#processed % batchSize === 0) {
-      await this.#saveAt(n, { ...this.#book.next, [partition]: offset + batchSize });
+      await this.#saveAt(n, { ...this.#book.next, [partition]: Math.min(offset + batchSize, this.#o.drainTo[partition] ?? Infinity) });
     }
     await this.#reach('before-process', n);
     // The delivery, durable before the message counts as processed (and the effect itself when the strategy has no apply).

@@ -42,6 +42,13 @@ export type HistoryEvent =
   | { kind: 'save-failed'; strategy: string; incarnation: number; positions: Positions; error: string; time: number }
   /** The process froze itself (SIGSTOP from the supervisor) at this message, before saving. */
   | { kind: 'frozen'; strategy: string; incarnation: number; processedInIncarnation: number; time: number }
+  /**
+   * What survived the death of this incarnation, read by the runner after the process died and
+   * before any fault changed the world or anything restarted: the group's committed offsets
+   * (kafka, via admin) or the checkpoint file's content (file; {} when missing or unreadable).
+   * The checker's crash windows use it, not what the killed process said it saved.
+   */
+  | { kind: 'survived'; strategy: string; incarnation: number; source: 'kafka' | 'file'; positions: Positions; time: number }
   /** The scenario injected a fault (lost file, deleted records, a frozen process …). */
   | { kind: 'fault'; description: string; time: number }
   /** The process reached the end offsets on every partition (drain phase). */

@@ -32,7 +32,8 @@ export function resultRows(
         matchesPrediction(s.lostByRetention, predicted.lostByRetention ?? 0) &&
         (predicted.duplicatedDeliveries === undefined || matchesPrediction(s.duplicatedDeliveries, predicted.duplicatedDeliveries)) &&
         // State kept beside the effects (a snapshot) is predicted right whenever it is checked.
-        store?.state?.matches !== false,
+        store?.state?.matches !== false &&
+        (predicted.outcomes?.some((o) => o.lost === s.lost && o.duplicated === s.duplicated) ?? true),
       unplannedRebalances: rebalancesExpected ? 0 : members.reduce((n, i) => n + unplannedRebalances(events, i.name), 0),
       ...(store ? { effectStore: { source: store.source, ...(store.state ? { state: store.state } : {}) } } : {}),
     };

@@ -21,6 +21,7 @@ import { runPhase } from './consume-phase.ts';
 import { assignTriggers, planInstances, type Instance } from './instances.ts';
 import { judgeDrain, LiveFaults } from './live-faults.ts';
 import { resultRows } from './rows.ts';
+import { readSurvived } from './survived.ts';
 import type { Phase, RunResult } from './run-result.ts';
 import type { AnyScenario, Knobs } from './scenario.ts';
 import { Supervisor } from './supervisor.ts';
@@ -136,6 +137,9 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
       ),
     );
 
+    // What the broker and the disk hold for the dead, before any fault or restart touches them.
+    runnerHistory.appendMany(await readSurvived(instances.filter((i) => toRestart.has(i.name)), { admin, topic, workDir }));
+
     const between: BetweenContext = {
       workDir,
       topic,
@@ -181,7 +185,7 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
         (members[i.row] ??= []).push(i.name);
       }
       const rowEffects = Object.fromEntries([...effects].map(([row, read]) => [row, read.effects]));
-      const checked = check({ claims, members, events, effects: rowEffects, logStartOffsets: produced.logStart, endOffsets: produced.end, deletedBefore });
+      const checked = check({ claims, members, events, effects: rowEffects, logStartOffsets: produced.logStart, endOffsets: finalOffsets.end, deletedBefore });
       const rows = resultRows(checked, instances, events, scenario.predict(knobs), effects, { rebalancesExpected: scenario.rebalances === 'expected' });
       return { checked, rows };
     });

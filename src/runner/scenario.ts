@@ -16,6 +16,12 @@ export interface StrategyPrediction {
   lostByRetention?: Prediction;
   /** Extra deliveries, where they differ from extra effects (a store that absorbs repeats); checked when given. */
   duplicatedDeliveries?: Prediction;
+  /**
+   * When lost and duplicated depend on the same unfixed order (kafkajs's partition order), the
+   * (lost, duplicated) pairs the mechanism allows: the row must match one of them, so that
+   * two ranges do not accept a pair no order gives.
+   */
+  outcomes?: Array<{ lost: number; duplicated: number }>;
 }
 
 /** One consumer instance in a scenario: a strategy (with its options), in its own group unless `group` says otherwise. */

@@ -39,7 +39,7 @@ export const fileCheckpoint: StrategyModule<FileCheckpointOptions> = {
       resumePlan: () => readResumePlan(path, runtime.topic, policy),
       save: async (positions: Positions, crashDuringSave?: () => never) => {
         const text = formatCheckpointFile(runtime.topic, positions);
-        if (crashDuringSave) tornWrite(atomic ? `${path}.tmp` : path, text, crashDuringSave);
+        if (crashDuringSave) tornWrite(atomic ? `${path}.tmp` : path, options.tornBy === 'power-loss' ? text.slice(0, Math.floor(text.length / 2)) : '', crashDuringSave);
         if (atomic) writeAtomically(path, text);
         else writeFileSync(path, text); // what most hand-written checkpoints do
       },
@@ -57,10 +57,14 @@ export function readResumePlan(path: string, topic: string, policy: 'earliest' |
   }
 }
 
-/** Truncates the file, writes the first half of the new content, and dies: a torn write. */
-function tornWrite(target: string, text: string, crash: () => never): never {
+/**
+ * Truncates the file (open for writing), leaves `kept` of the new content in it, and dies.
+ * A SIGKILL cannot split one small write() (the kernel applies it whole), so a killed process
+ * leaves the file empty at worst (kept ''); half the bytes is what a power loss can leave.
+ */
+function tornWrite(target: string, kept: string, crash: () => never): never {
   const fd = openSync(target, 'w');
-  writeSync(fd, text.slice(0, Math.floor(text.length / 2)));
+  if (kept.length > 0) writeSync(fd, kept);
   return crash();
 }
 

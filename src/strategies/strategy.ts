@@ -23,6 +23,13 @@ export interface FileCheckpointOptions {
   write?: 'in-place' | 'atomic';
   /** Where to start on a restart when the file is missing or unreadable. */
   fallback?: 'earliest' | 'latest';
+  /**
+   * What a crash during the save leaves in the file being written: `sigkill` (default) kills
+   * the process after the file was opened for writing (truncated) and before its one small
+   * write, the worst a killed process can leave; `power-loss` leaves half the new bytes, what
+   * a power loss can leave of a write that was never fsynced (simulated: half written, then SIGKILL).
+   */
+  tornBy?: 'sigkill' | 'power-loss';
   /** File name in the run folder, to make two instances share one file by mistake. */
   checkpointFile?: string;
 }

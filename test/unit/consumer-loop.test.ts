@@ -187,8 +187,18 @@ describe('ConsumerLoop', () => {
     expect(processed(events)).toEqual([0, 1, 2]); // nothing after the refusal
   });
 
-  test('a torn checkpoint write: die during the save leaves half a file', async () => {
+  test('a SIGKILL during an in-place save leaves the truncated, empty file', async () => {
     const { port, events, workDir } = await start({ choice: { strategy: 'file-checkpoint' }, triggers: [{ id: 'd', point: 'during-save', atProcessed: 3, action: 'die' }] });
+    port.assign([0]);
+    for (const offset of [0, 1]) await port.deliver(0, offset);
+    await expect(port.deliver(0, 2)).rejects.toThrow(Died);
+    expect(readFileSync(join(workDir, 'checkpoint-s.json'), 'utf8')).toBe('');
+    expect(crashes(events)).toHaveLength(1);
+  });
+
+  test('a power loss during an in-place save leaves half of the new bytes', async () => {
+    const choice = { strategy: 'file-checkpoint', options: { tornBy: 'power-loss' } } as const;
+    const { port, events, workDir } = await start({ choice, triggers: [{ id: 'd', point: 'during-save', atProcessed: 3, action: 'die' }] });
     port.assign([0]);
     for (const offset of [0, 1]) await port.deliver(0, offset);
     await expect(port.deliver(0, 2)).rejects.toThrow(Died);
@@ -248,7 +258,8 @@ describe('ConsumerLoop', () => {
     port.assign([0]);
     for (let offset = 0; offset < 4; offset++) await port.deliver(0, offset);
     await vi.waitFor(() => expect(exits).toEqual([0]));
-    expect(port.commits).toEqual([{ 0: 3 }, { 0: 6 }]);
+    // the second batch starts at offset 3 and would end at 6, past the partition's end 4: clamped
+    expect(port.commits).toEqual([{ 0: 3 }, { 0: 4 }]);
   });
 
   test('a group that committed the end already drains at once', async () => {
