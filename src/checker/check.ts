@@ -1,6 +1,7 @@
 import type { EventOf, Guarantee, HistoryEvent, Positions } from '../history/events.ts';
 import type { Effect } from '../strategies/strategy.ts';
 import { crashWindows } from './crash-windows.ts';
+import { MessageIndex } from './message-index.ts';
 
 /**
  * The checker: a pure function of the recorded history and the topic's offsets.
@@ -77,15 +78,23 @@ export interface CheckResult {
   problems: string[];
 }
 
-const key = (partition: number, offset: number) => `${partition}:${offset}`;
-
 export function check(input: CheckInput): CheckResult {
-  const produced = input.events.filter((e): e is EventOf<'produced'> => e.kind === 'produced');
-  const problems = checkProduced(produced, input);
-  const bySeqKey = new Map(produced.map((e) => [key(e.partition, e.offset), e.seq]));
+  const produced: Array<EventOf<'produced'>> = [];
+  // One pass: each instance's own events, in order (the rows read only their members').
+  const byInstance = new Map<string, HistoryEvent[]>();
+  for (const e of input.events) {
+    if (e.kind === 'produced') produced.push(e);
+    else if ('strategy' in e) {
+      const list = byInstance.get(e.strategy);
+      if (list) list.push(e);
+      else byInstance.set(e.strategy, [e]);
+    }
+  }
+  const index = new MessageIndex(produced);
+  const problems = checkProduced(produced, index, input);
 
   const strategies = Object.entries(input.claims).map(([strategy, claims]) =>
-    checkStrategy(strategy, claims, produced, bySeqKey, input.events, input.deletedBefore ?? {}, input.members?.[strategy] ?? [strategy], input.effects?.[strategy]),
+    checkStrategy(strategy, claims, { produced, index, byInstance }, input.deletedBefore ?? {}, input.members?.[strategy] ?? [strategy], input.effects?.[strategy]),
   );
   const verdict: Verdict =
     problems.length > 0 || strategies.some((s) => s.verdict === 'unknown')
@@ -97,7 +106,7 @@ export function check(input: CheckInput): CheckResult {
 }
 
 /** The produced events must describe exactly the topic's contents, or no count can be trusted. */
-function checkProduced(produced: EventOf<'produced'>[], input: CheckInput): string[] {
+function checkProduced(produced: ReadonlyArray<EventOf<'produced'>>, index: MessageIndex, input: CheckInput): string[] {
   const problems: string[] = [];
   let inLog = 0;
   for (const [partition, end] of Object.entries(input.endOffsets)) {
@@ -106,35 +115,35 @@ function checkProduced(produced: EventOf<'produced'>[], input: CheckInput): stri
   if (inLog !== produced.length) {
     problems.push(`the topic holds ${inLog} messages but the producer recorded ${produced.length}`);
   }
-  const seen = new Set<string>();
-  for (const e of produced) {
-    const k = key(e.partition, e.offset);
-    if (seen.has(k)) problems.push(`two produced messages recorded at ${k}`);
-    seen.add(k);
-  }
+  for (const at of index.doubles) problems.push(`two produced messages recorded at ${at}`);
   return problems;
+}
+
+/** What every row is checked against: the produced messages and each instance's own events. */
+interface Produced {
+  produced: ReadonlyArray<EventOf<'produced'>>;
+  index: MessageIndex;
+  byInstance: Map<string, HistoryEvent[]>;
 }
 
 function checkStrategy(
   strategy: string,
   claims: Guarantee,
-  produced: EventOf<'produced'>[],
-  bySeqKey: Map<string, number>,
-  events: readonly HistoryEvent[],
+  { produced, index, byInstance }: Produced,
   deletedBefore: Positions,
   members: string[],
   storedEffects: readonly Effect[] | undefined,
 ): StrategyReport {
-  const memberSet = new Set(members);
-  const own = events.filter((e) => 'strategy' in e && memberSet.has(e.strategy));
+  const ownOf = (member: string) => byInstance.get(member) ?? [];
+  const own = members.flatMap(ownOf);
   const processedEvents = own.filter((e): e is EventOf<'processed'> => e.kind === 'processed');
   const problems: string[] = [];
 
-  const deliveries = countTimes(processedEvents, bySeqKey, 'delivered', problems);
+  const deliveries = countTimes(processedEvents, index, 'delivered', problems);
   const effects = storedEffects ?? processedEvents;
-  const times = storedEffects ? countTimes(storedEffects, bySeqKey, 'stored an effect of', problems) : deliveries;
+  const times = storedEffects ? countTimes(storedEffects, index, 'stored an effect of', problems) : deliveries;
   let duplicatedDeliveries = 0;
-  for (const n of deliveries.values()) duplicatedDeliveries += Math.max(0, n - 1);
+  for (const n of deliveries) duplicatedDeliveries += n > 1 ? n - 1 : 0;
 
   const lostSeqs: number[] = [];
   const duplicatedSeqs: Array<{ seq: number; times: number }> = [];
@@ -146,7 +155,7 @@ function checkStrategy(
     for (const [p, at] of Object.entries(e.positions)) skippedBefore[Number(p)] = Math.max(skippedBefore[Number(p)] ?? 0, at);
   }
   for (const e of produced) {
-    const n = times.get(key(e.partition, e.offset)) ?? 0;
+    const n = times[index.slot(e.partition, e.offset)]!;
     if (n === 0 && e.offset < (deletedBefore[e.partition] ?? 0) && e.offset >= (skippedBefore[e.partition] ?? 0)) lostByRetention++;
     else if (n === 0) lostSeqs.push(e.seq);
     if (n > 1) {
@@ -183,37 +192,39 @@ function checkStrategy(
     lost,
     lostByRetention,
     duplicated,
-    outOfOrder: countOutOfOrder(processedEvents),
-    restarts: members.reduce((sum, m) => sum + Math.max(0, new Set(own.filter((e): e is EventOf<'started'> => e.kind === 'started' && e.strategy === m).map((e) => e.incarnation)).size - 1), 0),
-    crashes: members.flatMap((m) => crashWindows(own.filter((e) => 'strategy' in e && e.strategy === m), events.filter((e) => e.kind === 'survived' && e.strategy === m))),
+    outOfOrder: members.reduce((sum, m) => sum + countOutOfOrder(ownOf(m)), 0),
+    restarts: members.reduce((sum, m) => sum + Math.max(0, new Set(ownOf(m).filter((e) => e.kind === 'started').map((e) => e.incarnation)).size - 1), 0),
+    crashes: members.flatMap((m) => crashWindows(ownOf(m), ownOf(m).filter((e) => e.kind === 'survived'))),
     lostSeqs,
     duplicatedSeqs,
     problems,
   };
 }
 
-/** How often each produced message appears in `records`; records of messages never produced are problems. */
-function countTimes(records: readonly Effect[], bySeqKey: Map<string, number>, verb: string, problems: string[]): Map<string, number> {
-  const times = new Map<string, number>();
+/** How often each produced message (by slot) appears in `records`; records of messages never produced are problems. */
+function countTimes(records: readonly Effect[], index: MessageIndex, verb: string, problems: string[]): Uint32Array {
+  const times = new Uint32Array(index.size);
   for (const e of records) {
-    const k = key(e.partition, e.offset);
-    const expectedSeq = bySeqKey.get(k);
-    if (expectedSeq === undefined) problems.push(`${verb} ${k}, which was never produced`);
-    else if (expectedSeq !== e.seq) problems.push(`${verb} ${k} with seq ${e.seq}, produced with seq ${expectedSeq}`);
-    times.set(k, (times.get(k) ?? 0) + 1);
+    const slot = index.slot(e.partition, e.offset);
+    const expectedSeq = index.seqAt(slot);
+    if (expectedSeq === undefined) problems.push(`${verb} ${e.partition}:${e.offset}, which was never produced`);
+    else if (expectedSeq !== e.seq) problems.push(`${verb} ${e.partition}:${e.offset} with seq ${e.seq}, produced with seq ${expectedSeq}`);
+    if (slot >= 0) times[slot]!++;
   }
   return times;
 }
 
-/** Within one process lifetime each partition must move forward; a replay after a restart is not disorder. */
-function countOutOfOrder(processed: EventOf<'processed'>[]): number {
-  const last = new Map<string, number>();
+/** Within one process lifetime (one instance's events) each partition must move forward; a replay after a restart is not disorder. */
+function countOutOfOrder(own: readonly HistoryEvent[]): number {
+  const last = new Map<number, Map<number, number>>(); // incarnation → partition → last offset
   let outOfOrder = 0;
-  for (const e of processed) {
-    const k = `${e.strategy}/${e.incarnation}/${e.partition}`;
-    const previous = last.get(k);
+  for (const e of own) {
+    if (e.kind !== 'processed') continue;
+    let lives = last.get(e.incarnation);
+    if (!lives) last.set(e.incarnation, (lives = new Map()));
+    const previous = lives.get(e.partition);
     if (previous !== undefined && e.offset <= previous) outOfOrder++;
-    last.set(k, e.offset);
+    lives.set(e.partition, e.offset);
   }
   return outOfOrder;
 }
