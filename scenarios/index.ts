@@ -8,6 +8,7 @@ import crashMidBatch from './crash-mid-batch.ts';
 import offByOneCommit from './off-by-one-commit.ts';
 import rebalanceHandoff from './rebalance-handoff.ts';
 import retentionGap from './retention-gap.ts';
+import seekReplay from './seek-replay.ts';
 import staleCheckpoint from './stale-checkpoint.ts';
 import tornCheckpoint from './torn-checkpoint.ts';
 import theRightWay from './the-right-way.ts';
@@ -30,6 +31,7 @@ export const scenarios: readonly AnyScenario[] = [
   brokerRestart,
   theRightWay,
   crashDuringSave,
+  seekReplay,
 ];
 
 export function findScenario(name: string): AnyScenario | undefined {

@@ -45,6 +45,7 @@ export const fileCheckpoint: StrategyModule<FileCheckpointOptions> = {
         if (crashDuringSave) tornWrite(atomic ? `${path}.tmp` : path, text, crashDuringSave);
         if (atomic) writeAtomically(path, text);
         else writeFileSync(path, text); // what most hand-written checkpoints do
+        if (options.commitToKafka) await runtime.consumer.commit(positions);
       },
     };
   },
