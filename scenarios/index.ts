@@ -10,6 +10,7 @@ import offByOneCommit from './off-by-one-commit.ts';
 import rebalanceHandoff from './rebalance-handoff.ts';
 import rebalanceRightWay from './rebalance-right-way.ts';
 import retentionGap from './retention-gap.ts';
+import seekReplay from './seek-replay.ts';
 import staleCheckpoint from './stale-checkpoint.ts';
 import tornCheckpoint from './torn-checkpoint.ts';
 import theRightWay from './the-right-way.ts';
@@ -36,6 +37,7 @@ export const scenarios: readonly AnyScenario[] = [
   rebalanceRightWay,
   zombieRightWay,
   leaderFailover,
+  seekReplay,
 ];
 
 export function findScenario(name: string): AnyScenario | undefined {

@@ -28,6 +28,7 @@ const optionReaders: OptionReaders = {
       if (name !== undefined && (/[/\\]/.test(name) || name === '.' || name === '..')) f.fail(o, 'a file name without a folder', name);
       return name;
     },
+    commitToKafka: (f, o) => (f.has(o) ? f.boolean(o) : undefined),
   },
   'atomic-store': {
     commitToKafka: (f, o) => (f.has(o) ? f.boolean(o) : undefined),

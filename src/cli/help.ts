@@ -55,7 +55,14 @@ export function usage(lang: Lang): string {
 export function listScenarios(scenarios: readonly Pick<AnyScenario, 'name' | 'summary'>[], lang: Lang): string {
   const width = Math.max(...scenarios.map((s) => s.name.length), 'all'.length);
   const all = lang === 'zh' ? '依次运行全部场景，打印一张汇总表' : 'run every scenario in turn and print one summary table';
-  return [...scenarios.map((s) => `  ${s.name.padEnd(width)}  ${s.summary[lang]}`), `  ${'all'.padEnd(width)}  ${all}`].join('\n');
+  const extras = lang === 'zh'
+    ? [['save-cost', '计时：每种保存方式、每种保存间隔的吞吐量（B3、D2）'], ['claims', '在一个 broker 上运行证据场景，为原回答的每个说法给出结论（也是 npm run claims）']]
+    : [['save-cost', 'timing: throughput per save mode and save interval (B3, D2)'], ['claims', 'run the evidence on one broker and give every claim of the answer a verdict (also npm run claims)']];
+  return [
+    ...scenarios.map((s) => `  ${s.name.padEnd(width)}  ${s.summary[lang]}`),
+    `  ${'all'.padEnd(width)}  ${all}`,
+    ...extras.map(([name, what]) => `  ${name!.padEnd(width)}  ${what}`),
+  ].join('\n');
 }
 
 /** One scenario's help: its summary, its knobs (flag, default, meaning), the general options. */

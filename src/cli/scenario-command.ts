@@ -33,6 +33,9 @@ export interface Io {
 
 /** The scenario command: returns the exit code; throws only UserError (printed by the bin). */
 export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
+  // Not lost/duplicated scenarios: commands of their own, reached by the same name.
+  if (argv[0] === 'save-cost') return (await import('./save-cost-command.ts')).saveCostCommand(argv.slice(1), io);
+  if (argv[0] === 'claims') return (await import('./claims-command.ts')).claimsCommand(argv.slice(1), io);
   const options = parseCli(argv);
   const lang = detectLang(options.lang, io.env);
   if (options.help && (options.scenario === undefined || options.scenario === 'all')) {

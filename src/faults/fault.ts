@@ -79,4 +79,6 @@ export interface BetweenContext {
   history(): HistoryEvent[];
   /** Guarded destructive operations: only on this run's own topic. */
   resources: RunResources;
+  /** The instance's restart joins a brand-new consumer group of this run (no committed offsets); returns its id. */
+  moveToNewGroup(instance: string): string;
 }

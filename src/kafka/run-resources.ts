@@ -47,6 +47,27 @@ export class RunResources {
     await this.admin.deleteTopicRecords({ topic, partitions: partitions.map((p) => ({ partition: p.partition, offset: String(p.offset) })) });
   }
 
+  /**
+   * Sets a group's committed offsets on a topic (what `kafka-consumer-groups --reset-offsets`
+   * does), for this run's own groups and topics only. The broker refuses while the group still
+   * has members (a clean leave can take a moment), so it retries briefly.
+   */
+  async resetOffsets(groupId: string, topic: string, to: 'earliest' | Array<{ partition: number; offset: number }>, { maxWaitMs = 10_000 } = {}): Promise<void> {
+    this.assertOwned(topic, 'reset offsets on');
+    if (!this.groups.has(groupId)) throw new UserError(`refusing to reset offsets of group "${groupId}": this run did not create it.`);
+    const deadline = Date.now() + maxWaitMs;
+    for (;;) {
+      try {
+        if (to === 'earliest') await this.admin.resetOffsets({ groupId, topic, earliest: true });
+        else await this.admin.setOffsets({ groupId, topic, partitions: to.map((p) => ({ partition: p.partition, offset: String(p.offset) })) });
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await sleep(300);
+      }
+    }
+  }
+
   async deleteTopic(topic: string): Promise<void> {
     this.assertOwned(topic, 'delete');
     await this.admin.deleteTopics({ topics: [topic] });

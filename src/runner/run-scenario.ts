@@ -150,6 +150,11 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
         return checkpointPath(workDir, name, choice?.strategy === 'file-checkpoint' ? choice.options : undefined);
       },
       history: () => collectHistory(workDir, instances),
+      moveToNewGroup: (name) => {
+        const instance = instances.find((i) => i.name === name);
+        if (!instance) throw new Error(`no instance ${name} to move to a new group`);
+        return (instance.groupId = resources.groupName(`${instance.row}-new`));
+      },
     };
     const changes = scenarioFaults.some((f) => f.beforeRestart)
       ? await phase('fault', async () => {

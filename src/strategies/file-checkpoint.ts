@@ -42,6 +42,7 @@ export const fileCheckpoint: StrategyModule<FileCheckpointOptions> = {
         if (crashDuringSave) tornWrite(atomic ? `${path}.tmp` : path, options.tornBy === 'power-loss' ? text.slice(0, Math.floor(text.length / 2)) : '', crashDuringSave);
         if (atomic) writeAtomically(path, text);
         else writeFileSync(path, text); // what most hand-written checkpoints do
+        if (options.commitToKafka) await runtime.consumer.commit(positions);
       },
     };
   },

@@ -32,6 +32,11 @@ export interface FileCheckpointOptions {
   tornBy?: 'sigkill' | 'power-loss';
   /** File name in the run folder, to make two instances share one file by mistake. */
   checkpointFile?: string;
+  /**
+   * Also commit the same positions to Kafka after writing the file (so lag tools see
+   * progress). It still resumes where its file says: its seek wins over the commit (claim C1).
+   */
+  commitToKafka?: boolean;
 }
 
 export interface AtomicStoreOptions {

@@ -9,6 +9,7 @@ import type { BetweenContext, FaultTarget, LiveContext } from '../../src/faults/
 import { freeze } from '../../src/faults/freeze.ts';
 import { killAt } from '../../src/faults/kill-at.ts';
 import { startLine } from '../../src/faults/start-line.ts';
+import { rewind } from '../../src/faults/rewind.ts';
 import { deleteRecordsBefore, loseCheckpoint, rewriteCheckpoint } from '../../src/faults/world-changes.ts';
 import type { RunResources } from '../../src/kafka/run-resources.ts';
 
@@ -120,6 +121,7 @@ describe('world changes between the crash and the restart', () => {
     checkpointPath: (instance) => join(dir, `checkpoint-${instance}.json`),
     history: () => [{ kind: 'saved', strategy: 'x', incarnation: 1, via: 'checkpoint-file', positions: { 0: 100 }, time: 0 }],
     resources: { deleteRecords: async (...args: unknown[]) => void deleted.push(args) } as unknown as RunResources,
+    moveToNewGroup: (instance) => `new-${instance}`,
   });
   test('loseCheckpoint deletes the files that exist and says so', async () => {
     writeFileSync(join(dir, 'checkpoint-a.json'), '{}');
@@ -137,5 +139,38 @@ describe('world changes between the crash and the restart', () => {
       'deleted the records before offset 500 (deleteRecords, as retention would)',
     ]);
     expect(deleted).toEqual([['kol-t', [{ partition: 0, offset: 500 }]]]);
+  });
+});
+
+describe('rewind: what happens after a clean, committed first read (claim C1)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kol-rewind-'));
+  const target = (name: string) => ({ name, row: name, groupId: `g-${name}`, choice: { strategy: 'manual-commit' as const } });
+  const calls: unknown[] = [];
+  const context: BetweenContext = {
+    workDir: dir,
+    topic: 'kol-t',
+    instances: ['a', 'b', 'c', 'd'].map(target),
+    checkpointPath: (instance) => join(dir, `checkpoint-${instance}.json`),
+    history: () => [],
+    resources: { resetOffsets: async (...args: unknown[]) => void calls.push(args) } as unknown as RunResources,
+    moveToNewGroup: (instance) => `g-${instance}-new`,
+  };
+  const fault = rewind([
+    { instance: 'a', how: 'resume' },
+    { instance: 'b', how: 'reset-offsets' },
+    { instance: 'c', how: 'new-group' },
+    { instance: 'd', how: 'seek-back', positions: () => ({ 0: 500 }) },
+  ]);
+  test('a clean exit of its instances is the plan (restart); a crash is a problem; others are not its business', () => {
+    expect(fault.judgeExit!('a', { code: 0, signal: null })).toBe('restart');
+    expect(fault.judgeExit!('a', { code: null, signal: 'SIGKILL' })).toEqual({ problem: expect.stringContaining('did not finish its first read cleanly') });
+    expect(fault.judgeExit!('other', { code: 0, signal: null })).toBeUndefined();
+  });
+  test('resets through the run-owned resources, moves to a new group, rewrites the checkpoint the code seeks to', async () => {
+    const done = await fault.beforeRestart!(context);
+    expect(done).toHaveLength(4);
+    expect(calls).toEqual([['g-b', 'kol-t', 'earliest']]);
+    expect(done[2]).toContain('new group g-c-new');
+    expect(JSON.parse(readFileSync(join(dir, 'checkpoint-d.json'), 'utf8'))).toEqual({ topic: 'kol-t', positions: { 0: 500 } });
   });
 });

@@ -1,0 +1,91 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { findScenario } from '../../scenarios/index.ts';
+import { chooseBrokerKind, resolveBrokerKind, startBroker } from '../broker/choose.ts';
+import { claimsMarkdown, renderClaims } from '../claims/render.ts';
+import { runClaims } from '../claims/run-claims.ts';
+import { detectLang } from '../report/lang.ts';
+import { screenWidth, writeHtmlReport, writeIndexHtml } from '../report/publish.ts';
+import { defaultIntervals } from '../timing/save-cost.ts';
+import { ExitCode, UserError, runFailure } from '../util/errors.ts';
+import { resultsDir } from '../util/paths.ts';
+import { Progress } from '../util/progress.ts';
+import { timestamp } from '../util/timestamp.ts';
+import { parseWhole } from './save-cost-command.ts';
+import type { Io } from './scenario-command.ts';
+
+export const claimsUsage = `Usage: npm run claims -- [--lang en|zh] [--broker local] [--runs R] [--json]
+
+Runs, on one broker, every scenario that is evidence for a claim of the original answer, and
+save-cost (R runs, default 3), then prints each claim (English and the original Chinese) with
+its verdict — holds / does not hold / holds only when … — derived from this run's numbers,
+and the evidence. Writes results/claims/<timestamp>/claims.json, claims.md and index.html.`;
+
+/** `npm run claims` (also `npm run scenario claims`). */
+export async function claimsCommand(argv: string[], io: Io): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: { lang: { type: 'string' }, broker: { type: 'string' }, runs: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    }));
+  } catch (error) {
+    throw new UserError((error as Error).message.split('\n')[0]!, { hint: 'npm run claims -- --help lists its options.' });
+  }
+  if (values.help) {
+    io.stdout.write(`${claimsUsage}\n`);
+    return ExitCode.ok;
+  }
+  if (values.lang !== undefined && values.lang !== 'en' && values.lang !== 'zh') throw new UserError(`--lang must be en or zh, got "${values.lang}"`);
+  const lang = detectLang(values.lang, io.env);
+  const runs = parseWhole('runs', values.runs, 3, 1, 50);
+  const kind = await resolveBrokerKind(chooseBrokerKind(values.broker, io.env), io.env, undefined, (line) => void io.stderr.write(`${line}\n`));
+  const stamp = timestamp();
+  const dir = join(resultsDir, 'claims', stamp);
+  mkdirSync(dir, { recursive: true });
+  const shown = relative(process.cwd(), dir) || dir;
+  io.stderr.write(`results: ${shown}\n`);
+  const progress = new Progress(io.stderr, { quiet: values.json === true });
+  try {
+    progress.startPhase('broker start');
+    await using broker = await startBroker(kind, { logPath: join(dir, 'broker.log'), onProgress: (t) => progress.update(t), signal: io.signal }, io.env);
+    progress.startPhase('claims');
+    const run = await runClaims({
+      broker,
+      workDir: dir,
+      saveCost: { messages: 1000, runs, intervals: defaultIntervals },
+      onProgress: (t) => progress.update(t),
+      ...(io.signal ? { signal: io.signal } : {}),
+    });
+    progress.done();
+    for (const result of run.results) writeHtmlReport(result, findScenario(result.scenario)!);
+    writeIndexHtml(join(dir, 'index.html'), run.results, `kafka-offset-lab: the claims, ${stamp}`);
+    const json = {
+      kind: 'claims',
+      time: stamp,
+      broker: run.results[0]?.broker,
+      elapsedMs: run.elapsedMs,
+      verdicts: run.verdicts,
+      scenarios: run.results.map((r) => ({ scenario: r.scenario, knobs: r.knobs, matchesPrediction: r.matchesPrediction, resultsDir: relative(dir, r.resultsDir), strategies: r.strategies.map((s) => ({ name: s.name, lost: s.lost, duplicated: s.duplicated, duplicatedDeliveries: s.duplicatedDeliveries, produced: s.produced })) })),
+      saveCost: run.saveCost,
+    };
+    writeFileSync(join(dir, 'claims.json'), JSON.stringify(json, null, 2) + '\n');
+    const notes = [
+      `run ${stamp} on ${run.results[0]?.broker.description ?? 'a broker'}; ${Math.round(run.elapsedMs / 1000)} s`,
+      'every verdict is computed from the numbers below, measured in this run (src/claims/verdicts-*.ts)',
+      'save-cost numbers are timings: they depend on the machine and change from run to run',
+    ];
+    writeFileSync(join(dir, 'claims.md'), claimsMarkdown(run.verdicts, { title: 'The claims, judged by a run of kafka-offset-lab', notes }));
+    if (values.json) io.stdout.write(JSON.stringify(json, null, 2) + '\n');
+    else io.stdout.write(`${renderClaims(run.verdicts, lang, screenWidth(io.stdout, io.env))}\n\n${notes.join('\n')}\nclaims: ${join(shown, 'claims.md')} · index: ${join(shown, 'index.html')}\n`);
+    const unpredicted = run.results.filter((r) => !r.matchesPrediction).map((r) => r.scenario);
+    if (unpredicted.length > 0) io.stderr.write(`warning: counts differ from the prediction in ${unpredicted.join(', ')}; the verdicts use the measured numbers\n`);
+    return unpredicted.length > 0 ? ExitCode.unexpectedCounts : ExitCode.ok;
+  } catch (error) {
+    progress.done();
+    if (io.signal?.aborted) throw new UserError(`interrupted; what was measured so far is in ${shown}`, { exitCode: ExitCode.interrupted });
+    throw runFailure(error, [shown]);
+  }
+}
