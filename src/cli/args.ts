@@ -15,8 +15,16 @@ export interface CliOptions {
   broker: string | undefined;
   /** Run folders kept per scenario under results/ (older ones are deleted after the run). */
   keepRuns: number;
+  /** Scenarios run at once by "all" (those that kill or restart the broker always run alone). */
+  jobs: number;
   knobs: GivenKnobs;
 }
+
+/**
+ * "all" runs this many scenarios at once by default: measured on 2 cores, 3 at a time keeps
+ * every consumer's heartbeats on time (no unplanned rebalance) and the counts as one by one.
+ */
+export const defaultJobs = 3;
 
 /** Every knob of the catalogue, in its order (the order of --help). */
 export const knobNames = Object.keys(knobCatalogue) as KnobName[];
@@ -28,6 +36,7 @@ const generalOptions = {
   lang: { type: 'string' },
   broker: { type: 'string' },
   'keep-runs': { type: 'string' },
+  jobs: { type: 'string' },
 } as const;
 
 /** Turns argv into options; anything malformed is a UserError naming the flag and value. */
@@ -61,6 +70,7 @@ export function parseCli(argv: string[]): CliOptions {
     lang,
     broker: values.broker as string | undefined,
     keepRuns: typeof values['keep-runs'] === 'string' ? parseWholeNumber('keep-runs', values['keep-runs']) : defaultRunsKept,
+    jobs: typeof values.jobs === 'string' ? Math.max(1, parseWholeNumber('jobs', values.jobs)) : defaultJobs,
     knobs,
   };
 }

@@ -19,6 +19,8 @@ const options = `Options:
                          else a container if a Docker engine answers, else the local JVM broker;
                          cluster: three local KRaft nodes, replication factor 3, for leader-failover)
   --keep-runs N          run folders kept per scenario under results/ (default 20; older ones are deleted)
+  --jobs N               with all: scenarios run at once on the one broker (default 3; those that
+                         kill or restart the broker run alone)
   -h, --help             this help; after a scenario name, that scenario's knobs`;
 
 const environment = `Environment:

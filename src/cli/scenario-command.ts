@@ -12,6 +12,7 @@ import type { AnyScenario } from '../runner/scenario.ts';
 import { runScenario } from '../runner/run-scenario.ts';
 import { ExitCode, UserError, describeUserError, exitCodeForSignal, runFailure } from '../util/errors.ts';
 import { resultsDir } from '../util/paths.ts';
+import { inPool } from '../util/pool.ts';
 import { pruneRuns } from '../util/prune.ts';
 import { timestamp } from '../util/timestamp.ts';
 import { Progress } from '../util/progress.ts';
@@ -103,25 +104,30 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
       io.env,
     );
     const brokerStartMs = Math.round(performance.now() - began);
-    const results: RunResult[] = [];
-    for (const { scenario, knobs } of plan) {
+    const runOne = ({ scenario, knobs }: (typeof plan)[number], index: number) => {
       current = workDirOf(scenario.name);
       currentScenario = scenario.name;
-      results.push(
-        await runScenario(scenario, knobs, {
-          broker,
-          workDir: current,
-          brokerStartMs: results.length === 0 ? brokerStartMs : undefined,
-          signal: io.signal,
-          onPhase: (phase) => {
-            phaseNow = phase;
-            progress.startPhase(runAll ? `${scenario.name}: ${phase}` : phase);
-            return pauseInPhase(phase, io.env, io.signal);
-          },
-          onProgress: (text) => progress.update(text),
-        }),
-      );
-    }
+      return runScenario(scenario, knobs, {
+        broker,
+        workDir: current,
+        brokerStartMs: index === 0 ? brokerStartMs : undefined,
+        signal: io.signal,
+        onPhase: (phase) => {
+          phaseNow = phase;
+          progress.startPhase(runAll ? `${scenario.name}: ${phase}` : phase);
+          return pauseInPhase(phase, io.env, io.signal);
+        },
+        onProgress: (text) => progress.update(text),
+      });
+    };
+    // Scenarios that leave the broker alone run side by side (their waits are session
+    // timeouts, not CPU); those that kill or restart it run alone, afterwards.
+    const alone = (p: (typeof plan)[number]) => p.scenario.needsRestartableBroker || p.scenario.needsCluster;
+    const together = plan.filter((p) => !alone(p));
+    const byName = new Map<string, RunResult>();
+    for (const [i, result] of (await inPool(together, options.jobs, runOne)).entries()) byName.set(together[i]!.scenario.name, result);
+    for (const p of plan.filter(alone)) byName.set(p.scenario.name, await runOne(p, byName.size));
+    const results = plan.map((p) => byName.get(p.scenario.name)!);
     phaseNow = 'report';
     progress.startPhase('report');
     await pauseInPhase('report', io.env, io.signal);
