@@ -21,11 +21,10 @@
  *   at least 3 s). kafkajs keeps the coordinator's node id and, on a connection error, only
  *   reconnects to that node: it never asks who coordinates now (it does on NOT_COORDINATOR).
  *   The commit fails after its retries (connection refused, or "broker not found" once the
- *   metadata no longer lists the node); kafkajs restarts the consumer, which rejoins through
- *   a fresh coordinator lookup and resumes from the last commit that landed. It repeats at
- *   least the batch whose commit failed, plus what it processed after that until kafkajs gave
- *   up (timing: one more failed commit, or none), at most everything after the last landed
- *   commit: a range [batch, messages − (crashBatch−1)·batch]. The Java client marks the
+ *   metadata no longer lists the node). A refused save ends the consumer process (the lab's
+ *   rule, src/consumer/consumer-loop.ts: going on would process messages it cannot save); it
+ *   is restarted, looks the coordinator up afresh, rejoins and resumes from the last commit
+ *   that landed: exactly the batch whose commit failed is repeated. The Java client marks the
  *   coordinator unknown on a disconnect and looks it up again, so it would retry the commit on
  *   the new coordinator.
  * file-checkpoint's position is on the consumer's own disk: the fault does not touch it, but
@@ -51,7 +50,7 @@ export default defineScenario({
   validate: (k, flag) => (k.partitions !== 1 ? `leader-failover is defined on one partition, got ${flag('partitions')}; use --partitions 1` : undefined),
   predict: (k) => ({
     'auto-commit': { lost: 0, duplicated: 0 },
-    'manual-commit': { lost: 0, duplicated: { min: k.batch, max: k.messages - (k.crashBatch - 1) * k.batch } },
+    'manual-commit': { lost: 0, duplicated: k.batch },
     'file-checkpoint': { lost: 0, duplicated: 0 },
   }),
   lesson,
@@ -63,13 +62,13 @@ function lesson(k: Knobs, strategies: StrategyReport[], lang: Lang): string[] {
   if (lang === 'zh') {
     return [
       `三个消费者都在处理完第 ${h} 条后暂停；领导分区 0、同时担任消费者组协调者的节点被 SIGKILL，消费者继续运行。控制器把它隔离，从同步副本（ISR）中为分区 0 和 __consumer_offsets 选出新的 leader；随后该节点在原数据上重启并追上。`,
-      `auto-commit 和 file-checkpoint 已经取到全部消息，之后不再需要协调者（file-checkpoint 写自己的磁盘）：丢失 0，重复 0。manual-commit 在第 ${k.crashBatch} 批末尾提交时节点还没回来：kafkajs 记住的是协调者的节点号，连接失败时只会重连同一个节点，不会重新查询谁是协调者（只有收到 NOT_COORDINATOR 才会）。重试用完后提交失败（连接被拒，或元数据里已经没有这个节点），kafkajs 重启消费者；它重新查找协调者、重新加入，从最后一次成功的提交继续：至少重复提交失败的那一整批（${k.batch} 条），再加上失败之后、kafkajs 放弃之前又处理的部分——多少取决于时机，所以预测是一个范围。Java 客户端断线时会把协调者标为未知并重新查找，提交会在新协调者上重试成功。结果：丢失 ${total('lost')}，重复 ${total('duplicated')}。`,
+      `auto-commit 和 file-checkpoint 已经取到全部消息，之后不再需要协调者（file-checkpoint 写自己的磁盘）：丢失 0，重复 0。manual-commit 在第 ${k.crashBatch} 批末尾提交时节点还没回来：kafkajs 记住的是协调者的节点号，连接失败时只会重连同一个节点，不会重新查询谁是协调者（只有收到 NOT_COORDINATOR 才会）。重试用完后提交失败（连接被拒，或元数据里已经没有这个节点）；保存被拒绝后消费者进程退出（本实验的规则：继续处理只会产生无法保存的进度），随后被重启，重新查找协调者、重新加入，从最后一次成功的提交继续：正好重复提交失败的那一批（${k.batch} 条）。Java 客户端断线时会把协调者标为未知并重新查找，提交会在新协调者上重试成功。结果：丢失 ${total('lost')}，重复 ${total('duplicated')}。`,
       `位置保存在哪里：auto-commit 和 manual-commit 把 offset 提交到 Kafka 的 __consumer_offsets——它有 3 个副本，每次提交至少写到 2 个（min.insync.replicas=2），所以失去一个节点不会丢掉任何已提交的位置。file-checkpoint 把位置写在消费者自己的一块本地磁盘上：这次故障没碰它，但也没有任何东西复制它——那块盘丢了，位置就丢了。这就是声明 D4 所说的“失去 Kafka 的内置功能”：复制和故障切换是 Kafka 的 offset 机制白送的。`,
     ];
   }
   return [
     `All three consumers held right after message ${h}; the node that led partition 0 and coordinated the groups was SIGKILLed and the consumers went on. The controller fenced it and elected new leaders for partition 0 and for __consumer_offsets from the in-sync replicas; the node was then restarted on its data and caught up.`,
-    `auto-commit and file-checkpoint had every message fetched and finished without needing the coordinator again (file-checkpoint saves to its own disk): 0/0. manual-commit committed at the end of batch ${k.crashBatch} while the node was still down: kafkajs remembers the coordinator's node id and, on a connection error, only reconnects to that node; it never asks who coordinates now (it does on NOT_COORDINATOR). The commit failed after its retries (connection refused, or "broker not found" once the metadata no longer listed the node); kafkajs restarted the consumer, which looked the coordinator up afresh, rejoined and resumed from the last commit that landed: at least the batch whose commit failed (${k.batch}) again, plus whatever it processed after the failure until kafkajs gave up — timing, hence a range. The Java client marks the coordinator unknown on a disconnect and looks it up again, so its retried commit would land on the new coordinator. Result: ${total('lost')} lost, ${total('duplicated')} duplicated.`,
+    `auto-commit and file-checkpoint had every message fetched and finished without needing the coordinator again (file-checkpoint saves to its own disk): 0/0. manual-commit committed at the end of batch ${k.crashBatch} while the node was still down: kafkajs remembers the coordinator's node id and, on a connection error, only reconnects to that node; it never asks who coordinates now (it does on NOT_COORDINATOR). The commit failed after its retries (connection refused, or "broker not found" once the metadata no longer listed the node); a refused save ends the consumer process (the lab's rule: going on would only make progress it cannot save), which was restarted, looked the coordinator up afresh, rejoined and resumed from the last commit that landed: exactly the batch whose commit failed (${k.batch}) again. The Java client marks the coordinator unknown on a disconnect and looks it up again, so its retried commit would land on the new coordinator. Result: ${total('lost')} lost, ${total('duplicated')} duplicated.`,
     `Where each keeps its position: auto-commit and manual-commit commit to Kafka's __consumer_offsets, which has 3 replicas, every commit on at least 2 of them (min.insync.replicas=2), so losing a node loses no committed position. file-checkpoint keeps its position on one local disk of the consumer: this fault did not touch it, but nothing replicates it either — lose that disk and the position is gone. That is claim D4's "giving up Kafka's built-in offset machinery": replication and failover come free with Kafka's commits.`,
   ];
 }

@@ -48,6 +48,9 @@ export function leaderFailover({ atProcessed, downMs = 500, failoverWithinMs = 3
         release();
       }
     },
+    // A consumer whose commit the outage refused ends (the loop's rule for a refused save,
+    // exit 1); like any crashed consumer it is restarted and resumes from its last landed save.
+    judgeExit: (_instance, exit) => (exit.code === 1 ? 'restart' : undefined),
   };
 }
 

@@ -18,6 +18,7 @@ export class LiveFaults {
   private readonly children = new Map<string, RunningChild>();
   private readonly progress = new Map<string, string>();
   private readonly context: LiveContext;
+  readonly #inFlight = new Set<Promise<void>>();
   private readonly faults: readonly Fault[];
   private readonly ownerOf: Map<string, Fault>;
   private readonly instances: readonly Instance[];
@@ -88,7 +89,18 @@ export class LiveFaults {
     const trigger: Trigger | undefined = this.instances.find((i) => i.name === instance)?.triggers.find((t) => t.id === id);
     const fault = this.ownerOf.get(id);
     if (!trigger || !fault?.reached) return this.context.fail(new Error(`${instance} reached an unknown trigger ${id}`));
-    Promise.resolve(fault.reached(instance, trigger, this.context)).catch((error: unknown) => this.context.fail(error));
+    const work = Promise.resolve(fault.reached(instance, trigger, this.context)).catch((error: unknown) => this.context.fail(error));
+    this.#inFlight.add(work);
+    void work.finally(() => this.#inFlight.delete(work));
+  }
+
+  /**
+   * Resolves when every fault's work started by a hold has finished: a fault may outlive the
+   * processes it held (a broker node brought back after the consumers drained), and the next
+   * phase must not begin in the middle of it.
+   */
+  async settled(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.all([...this.#inFlight]);
   }
 }
 

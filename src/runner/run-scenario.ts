@@ -130,12 +130,14 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
     });
     const phaseOptions = { supervisor, live, sequential: scenario.sequential === true, timeoutMs: options.phaseTimeoutMs ?? 90_000, signal: options.signal };
 
-    const toRestart = await phase('consume+crash', () =>
-      runPhase(
+    const toRestart = await phase('consume+crash', async () => {
+      const ended = await runPhase(
         instances.map((i) => childConfig(i, 1, produced.logStart)),
         { ...phaseOptions, judge: (instance, exit) => live.judgeFirstExit(instance, exit) },
-      ),
-    );
+      );
+      await live.settled(); // a fault still at work (a node being brought back) ends within this phase
+      return ended;
+    });
 
     // What the broker and the disk hold for the dead, before any fault or restart touches them.
     runnerHistory.appendMany(await readSurvived(instances.filter((i) => toRestart.has(i.name)), { admin, topic, workDir }));
