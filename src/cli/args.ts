@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { clientNames, defaultClient, type ClientName } from '../consumer/clients.ts';
 import { knobCatalogue, type KnobName } from '../runner/knobs.ts';
 import { UserError } from '../util/errors.ts';
 
@@ -12,6 +13,8 @@ export interface CliOptions {
   json: boolean;
   lang: string | undefined;
   broker: string | undefined;
+  /** The Kafka client the strategies run on. */
+  client: ClientName;
   knobs: GivenKnobs;
 }
 
@@ -24,6 +27,7 @@ const generalOptions = {
   json: { type: 'boolean' },
   lang: { type: 'string' },
   broker: { type: 'string' },
+  client: { type: 'string' },
 } as const;
 
 /** Turns argv into options; anything malformed is a UserError naming the flag and value. */
@@ -43,6 +47,8 @@ export function parseCli(argv: string[]): CliOptions {
   }
   const lang = values.lang as string | undefined;
   if (lang !== undefined && lang !== 'en' && lang !== 'zh') throw new UserError(`--lang must be en or zh, got "${lang}"`);
+  const client = (values.client as string | undefined) ?? defaultClient;
+  if (!clientNames.includes(client as ClientName)) throw new UserError(`--client must be ${clientNames.join(' or ')}, got "${client}"`);
   const knobs: GivenKnobs = {};
   for (const name of knobNames) {
     const flag = knobCatalogue[name].flag;
@@ -56,6 +62,7 @@ export function parseCli(argv: string[]): CliOptions {
     json: values.json === true,
     lang,
     broker: values.broker as string | undefined,
+    client: client as ClientName,
     knobs,
   };
 }

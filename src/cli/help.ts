@@ -17,6 +17,8 @@ const options = `Options:
   --broker container|local|external
                          where Kafka comes from (default: external if KAFKA_BROKERS is set,
                          else a container if a Docker engine answers, else the local JVM broker)
+  --client kafkajs|platformatic
+                         the Kafka client the strategies' consumers run on (default kafkajs)
   -h, --help             this help; after a scenario name, that scenario's knobs`;
 
 const environment = `Environment:

@@ -103,6 +103,7 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
       results.push(
         await runScenario(scenario, knobs, {
           broker,
+          client: options.client,
           workDir: current,
           brokerStartMs: results.length === 0 ? brokerStartMs : undefined,
           signal: io.signal,
