@@ -12,6 +12,12 @@ export type Text = { en: string; zh: string };
 export interface AutoCommitOptions {
   /** Await the work in eachMessage (default) or hand it off to a queue and return at once. */
   processing?: 'awaited' | 'handed-off';
+  /**
+   * When the client commits: every 5 s (default, made explicit for both clients) or the
+   * client's own default (kafkajs: after each processed batch; @platformatic/kafka: right
+   * after each fetch, before the messages are consumed).
+   */
+  timing?: 'interval' | 'client-default';
 }
 export interface ManualCommitOptions {
   /** Commit after processing a batch (default) or commit the batch's end before processing it. */
