@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import clientSemantics from '../../scenarios/client-semantics.ts';
 import crashMidBatch from '../../scenarios/crash-mid-batch.ts';
 import { scenarios } from '../../scenarios/index.ts';
 import { instanceSpecs, rowName, type RunContext } from '../../src/runner/scenario.ts';
@@ -27,6 +28,17 @@ describe('crash-mid-batch predictions follow the knobs', () => {
   test('unequal partitions: which is processed first is timing, so auto-commit is a range', () => {
     const k = { messages: 61, partitions: 3, batch: 15, crashAfter: 15, crashBatch: 3 };
     expect(crashMidBatch.predict(k, kafkajs)['auto-commit']).toEqual({ lost: 0, duplicated: { min: 1, max: 45 } });
+  });
+
+  test('predictions that depend on the client are computed per client', () => {
+    const k = { messages: 999, partitions: 3, batch: 100, crashAfter: 37, crashBatch: 4 };
+    // kafkajs committed the finished first partition batch (333); platformatic's 5 s timer had not fired
+    expect(crashMidBatch.predict(k, kafkajs)['auto-commit']).toEqual({ lost: 0, duplicated: 4 });
+    expect(crashMidBatch.predict(k, { client: 'platformatic' })['auto-commit']).toEqual({ lost: 0, duplicated: 337 });
+    const rows = clientSemantics.predict(clientSemantics.defaults, kafkajs);
+    expect(rows['auto-commit-default@kafkajs']).toEqual({ lost: 0, duplicated: 237 });
+    expect(rows['auto-commit-default@platformatic']).toEqual({ lost: 763, duplicated: 0 });
+    expect(rows['handed-off@platformatic']).toEqual({ lost: 0, duplicated: 237 });
   });
 
   test('every scenario predicts every one of its instances and accepts its own defaults', () => {
