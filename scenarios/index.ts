@@ -2,6 +2,7 @@ import type { AnyScenario } from '../src/runner/scenario.ts';
 import autoCommitAsync from './auto-commit-async.ts';
 import brokerRestart from './broker-restart.ts';
 import checkpointLost from './checkpoint-lost.ts';
+import clientSemantics from './client-semantics.ts';
 import commitBeforeProcess from './commit-before-process.ts';
 import crashDuringSave from './crash-during-save.ts';
 import crashMidBatch from './crash-mid-batch.ts';
@@ -38,6 +39,7 @@ export const scenarios: readonly AnyScenario[] = [
   zombieRightWay,
   leaderFailover,
   seekReplay,
+  clientSemantics,
 ];
 
 export function findScenario(name: string): AnyScenario | undefined {

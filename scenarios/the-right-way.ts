@@ -69,7 +69,8 @@ export default defineScenario({
 function lesson(k: Knobs, strategies: StrategyReport[], lang: Lang): string[] {
   const c = crashMessage(k);
   const by = (name: string) => strategies.find((s) => s.strategy === name);
-  const effects = (name: string) => `${by(name)?.lost ?? 0}/${by(name)?.duplicated ?? 0}`;
+  // A row the client could not run (the report says why) has no counts: '—', never a made-up 0/0.
+  const effects = (name: string) => (by(name) || strategies.length === 0 ? `${by(name)?.lost ?? 0}/${by(name)?.duplicated ?? 0}` : '—');
   const deliveries = (name: string) => by(name)?.duplicatedDeliveries ?? 0;
   if (lang === 'zh') {
     return [

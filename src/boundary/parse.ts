@@ -3,6 +3,7 @@
  * the child's configuration, the IPC messages, history lines, checkpoint files. A value that
  * does not fit is refused with a BoundaryError naming the wrong field and what was found.
  */
+import { clientNames } from '../consumer/clients.ts';
 import type { ChildConfig, ChildMessage, LifePoint, SupervisorMessage, Trigger } from '../consumer/protocol.ts';
 import type { Positions } from '../history/events.ts';
 import { allOf, BoundaryError, Fields, parseJson } from './check.ts';
@@ -30,6 +31,7 @@ export function parseChildConfig(text: string): ChildConfig {
   const outputTopic = f.optionalString('outputTopic', { nonEmpty: true });
   const config: ChildConfig = {
     choice: readStrategyChoice(f, 'choice', where),
+    client: f.oneOf('client', clientNames),
     instance: f.string('instance', { nonEmpty: true }),
     row: f.string('row', { nonEmpty: true }),
     incarnation: f.wholeNumber('incarnation', 1),

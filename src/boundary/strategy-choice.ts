@@ -13,6 +13,7 @@ type OptionReaders = {
 const optionReaders: OptionReaders = {
   'auto-commit': {
     processing: (f, o) => f.optionalOneOf(o, ['awaited', 'handed-off']),
+    timing: (f, o) => f.optionalOneOf(o, ['interval', 'client-default']),
   },
   'manual-commit': {
     commitOrder: (f, o) => f.optionalOneOf(o, ['after-process', 'before-process']),

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { clientNames, defaultClient, type ClientName } from '../consumer/clients.ts';
 import { knobCatalogue, type KnobName } from '../runner/knobs.ts';
 import { UserError } from '../util/errors.ts';
 import { defaultRunsKept } from '../util/prune.ts';
@@ -17,6 +18,8 @@ export interface CliOptions {
   keepRuns: number;
   /** Scenarios run at once by "all" (those that kill or restart the broker always run alone). */
   jobs: number;
+  /** The Kafka client the strategies run on. */
+  client: ClientName;
   knobs: GivenKnobs;
 }
 
@@ -37,6 +40,7 @@ const generalOptions = {
   broker: { type: 'string' },
   'keep-runs': { type: 'string' },
   jobs: { type: 'string' },
+  client: { type: 'string' },
 } as const;
 
 /** Turns argv into options; anything malformed is a UserError naming the flag and value. */
@@ -56,6 +60,8 @@ export function parseCli(argv: string[]): CliOptions {
   }
   const lang = values.lang as string | undefined;
   if (lang !== undefined && lang !== 'en' && lang !== 'zh') throw new UserError(`--lang must be en or zh, got "${lang}"`);
+  const client = (values.client as string | undefined) ?? defaultClient;
+  if (!clientNames.includes(client as ClientName)) throw new UserError(`--client must be ${clientNames.join(' or ')}, got "${client}"`);
   const knobs: GivenKnobs = {};
   for (const name of knobNames) {
     const flag = knobCatalogue[name].flag;
@@ -71,6 +77,7 @@ export function parseCli(argv: string[]): CliOptions {
     broker: values.broker as string | undefined,
     keepRuns: typeof values['keep-runs'] === 'string' ? parseWholeNumber('keep-runs', values['keep-runs']) : defaultRunsKept,
     jobs: typeof values.jobs === 'string' ? Math.max(1, parseWholeNumber('jobs', values.jobs)) : defaultJobs,
+    client: client as ClientName,
     knobs,
   };
 }

@@ -21,6 +21,8 @@ const options = `Options:
   --keep-runs N          run folders kept per scenario under results/ (default 20; older ones are deleted)
   --jobs N               with all: scenarios run at once on the one broker (default 3; those that
                          kill or restart the broker run alone)
+  --client kafkajs|platformatic
+                         the Kafka client the strategies' consumers run on (default kafkajs)
   -h, --help             this help; after a scenario name, that scenario's knobs`;
 
 const environment = `Environment:

@@ -109,6 +109,7 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
       currentScenario = scenario.name;
       return runScenario(scenario, knobs, {
         broker,
+        client: options.client,
         workDir: current,
         brokerStartMs: index === 0 ? brokerStartMs : undefined,
         signal: io.signal,

@@ -9,6 +9,8 @@ import { securityFromEnv } from '../kafka/security.ts';
 import { createStrategy } from '../strategies/registry.ts';
 import { ConsumerLoop, type SupervisorChannel } from './consumer-loop.ts';
 import { KafkajsPort } from './kafkajs-port.ts';
+import { PlatformaticPort } from './platformatic-port.ts';
+import type { ConsumerPort } from './port.ts';
 import type { ChildConfig } from './protocol.ts';
 
 function fail(line: string, code: number): never {
@@ -24,7 +26,15 @@ function start(config: ChildConfig): ConsumerLoop {
     retries: 10,
     maxRetryTime: 2000,
   });
-  const port = new KafkajsPort(kafka, { topic, groupId, sessionTimeoutMs: config.sessionTimeoutMs });
+  const { sessionTimeoutMs } = config;
+  // The strategy's own Kafka needs (a transactional producer, an output topic) stay on kafkajs; the consumer is the chosen client.
+  let port: ConsumerPort;
+  if (config.client === 'platformatic') {
+    if (config.securityFromEnv) throw new Error('the platformatic client is not wired for TLS/SASL (KAFKA_SSL*, KAFKA_SASL*) yet');
+    port = new PlatformaticPort({ brokers: config.brokers, clientId: `kol-${instance}-${incarnation}`, topic, groupId, sessionTimeoutMs });
+  } else {
+    port = new KafkajsPort(kafka, { topic, groupId, sessionTimeoutMs });
+  }
   const runtime = { consumer: port, kafka, topic, workDir, instance, row, groupId, incarnation, ...(outputTopic ? { outputTopic } : {}) };
   const channel: SupervisorChannel = {
     send: (message) => void process.send?.(message),

@@ -101,7 +101,7 @@ export class ConsumerLoop {
         },
         onFatal: (error) => this.#fatal(error, `consumer crashed: ${error.message}`),
       },
-      { autoCommit: strategy.autoCommit },
+      { autoCommit: strategy.autoCommit, positions: plan.from === 'kafka' ? 'kafka' : 'own' },
     );
   }
 

@@ -3,7 +3,7 @@ import type { Positions } from '../history/events.ts';
 import { consumerSettings } from '../kafka/client.ts';
 import { decodeSeq } from '../kafka/messages.ts';
 import { waitFor } from '../util/wait-for.ts';
-import type { ConsumerHandlers, ConsumerPort } from './port.ts';
+import type { ConsumerHandlers, ConsumerPort, RunSettings } from './port.ts';
 
 export interface KafkajsPortSettings {
   topic: string;
@@ -30,7 +30,7 @@ export class KafkajsPort implements ConsumerPort {
     this.#log = log ?? ((line) => void process.stderr.write(`${line}\n`));
   }
 
-  async run(handlers: ConsumerHandlers, { autoCommit }: { autoCommit: false | { intervalMs: number } }): Promise<void> {
+  async run(handlers: ConsumerHandlers, { autoCommit }: RunSettings): Promise<void> {
     const consumer = this.#consumer;
     const topic = this.#topic;
     // GROUP_JOIN is emitted before the first fetch: a seek made synchronously in the handler is
@@ -49,7 +49,7 @@ export class KafkajsPort implements ConsumerPort {
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
       autoCommit: autoCommit !== false,
-      ...(autoCommit ? { autoCommitInterval: autoCommit.intervalMs } : {}),
+      ...(autoCommit && autoCommit.intervalMs !== undefined ? { autoCommitInterval: autoCommit.intervalMs } : {}),
       eachMessage: ({ partition, message }) => handlers.onMessage({ partition, offset: Number(message.offset), seq: decodeSeq(message.value) }),
     });
   }

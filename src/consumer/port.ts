@@ -23,13 +23,21 @@ export interface ConsumerHandlers {
   onFatal(error: Error): void;
 }
 
+/** How the loop runs the client. */
+export interface RunSettings {
+  /** Off, or on every `intervalMs` (absent: the client's own default timing). */
+  autoCommit: false | { intervalMs?: number };
+  /** Where positions live: the group's commits (kafka) or the strategy's own store, applied by seeks (own). */
+  positions: 'kafka' | 'own';
+}
+
 /**
  * The Kafka consumer as the loop needs it: small enough to fake in a unit test, and the seam
  * where a second client can stand in for kafkajs.
  */
 export interface ConsumerPort {
   /** Joins the group on the topic and runs until disconnect; the returned promise resolves once running. */
-  run(handlers: ConsumerHandlers, settings: { autoCommit: false | { intervalMs: number } }): Promise<void>;
+  run(handlers: ConsumerHandlers, settings: RunSettings): Promise<void>;
   /** Queues a seek on an assigned partition; applied at the next fetch. */
   seek(partition: number, offset: number): void;
   pause(): void;

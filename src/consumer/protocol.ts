@@ -1,5 +1,6 @@
 import type { Positions } from '../history/events.ts';
 import type { StrategyChoice } from '../strategies/strategy.ts';
+import type { ClientName } from './clients.ts';
 
 /**
  * Points of a consumer's life where a fault can act. Message points count the messages this
@@ -33,6 +34,8 @@ export interface Trigger {
 /** Everything a strategy process needs, passed by the supervisor (validated on arrival). */
 export interface ChildConfig {
   choice: StrategyChoice;
+  /** The Kafka client the strategy runs on. */
+  client: ClientName;
   /** Unique per strategy instance in the run; names its history and checkpoint files. */
   instance: string;
   /** The table row (group) the instance counts for. */

@@ -88,7 +88,7 @@ export function renderHtmlReport({ result, scenario, events, rowOf }: HtmlReport
     legendHtml(),
     ...timelines.map((row) => `<h3>${escapeXml(row.row)}</h3>${renderSvgTimeline(row, 'en')}`),
     `<h2>${both((l) => (l === 'en' ? 'Why' : '原因'))}</h2>`,
-    `<div class="lessons">${langs.map((lang) => `<div lang="${lang}" class="lesson-${lang}"><ul>${scenario.lesson(result.knobs, result.strategies, lang).map((line) => `<li>${escapeXml(line)}</li>`).join('')}</ul></div>`).join('')}</div>`,
+    `<div class="lessons">${langs.map((lang) => `<div lang="${lang}" class="lesson-${lang}"><ul>${scenario.lesson(result.knobs, result.strategies, lang, { client: result.client ?? 'kafkajs' }).map((line) => `<li>${escapeXml(line)}</li>`).join('')}</ul></div>`).join('')}</div>`,
     `<h2>${both((l) => labels[l].timings)}</h2>`,
     `<table class="timings"><tbody>${timings}</tbody></table>`,
     `<p class="meta">run ${escapeXml(result.runId)} · ${both((l) => labels[l].results)}: ${escapeXml(result.resultsDir)}</p>`,

@@ -26,6 +26,7 @@ export const labels = {
     retention: 'by retention',
     differs: 'differs from the prediction',
     rebalance: 'unplanned rebalance(s) during the run: a timing effect, the counts may not repeat',
+    notSupported: 'not run: not supported on',
   },
   zh: {
     strategy: '策略',
@@ -49,6 +50,7 @@ export const labels = {
     retention: '被保留策略删除',
     differs: '与预测不符',
     rebalance: '运行中出现了计划外的再均衡：这是时序效应，计数可能无法复现',
+    notSupported: '未运行：不支持的客户端',
   },
 } satisfies Record<Lang, Record<string, string>>;
 

@@ -38,7 +38,8 @@ export function renderReport(result: RunResult, scenario: AnyScenario, lang: Lan
   if (options.events) lines.push('', renderTimeline(options.events, result, lang, c, { width, rowOf: options.rowOf }));
   lines.push('');
   lines.push(c.bold(`${t.why}:`));
-  for (const line of scenario.lesson(result.knobs, result.strategies, lang)) lines.push(...wrap(line, undefined, '• ', '  '));
+  for (const u of result.unsupported ?? []) lines.push(...wrap(`${u.row}: ${t.notSupported} ${u.client} — ${u.reason}`, c.yellow, '! ', '  '));
+  for (const line of scenario.lesson(result.knobs, result.strategies, lang, { client: result.client ?? 'kafkajs' })) lines.push(...wrap(line, undefined, '• ', '  '));
   lines.push('');
   const timings = Object.entries(result.timings)
     .map(([phase, ms]) => `${phaseLabels[lang][phase] ?? phase} ${(ms / 1000).toFixed(1)} s`)

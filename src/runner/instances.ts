@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { ClientName } from '../consumer/clients.ts';
 import type { Trigger } from '../consumer/protocol.ts';
 import type { Fault, FaultTarget } from '../faults/fault.ts';
 import type { RunResources } from '../kafka/run-resources.ts';
@@ -10,6 +11,8 @@ import { fileSafe } from '../util/file-safe.ts';
 /** One consumer instance of a run: who it is, where it writes, what its first process does. */
 export interface Instance extends FaultTarget {
   spec: InstanceSpec;
+  /** The Kafka client its processes run on. */
+  client: ClientName;
   historyPath: string;
   /** The row's output topic, for strategies that write their results to Kafka. */
   outputTopic?: string;
@@ -18,11 +21,12 @@ export interface Instance extends FaultTarget {
 }
 
 /** Names every instance's group, files and topics. */
-export function planInstances(scenario: AnyScenario, resources: RunResources, workDir: string): Instance[] {
+export function planInstances(scenario: AnyScenario, resources: RunResources, workDir: string, client: ClientName): Instance[] {
   return instanceSpecs(scenario).map((spec) => {
     const row = rowName(spec);
     return {
       spec,
+      client: spec.client ?? client,
       name: spec.name,
       row,
       groupId: resources.groupName(row),

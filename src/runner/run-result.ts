@@ -1,5 +1,6 @@
 import type { BrokerDescription } from '../broker/broker.ts';
 import type { CheckResult, StrategyReport } from '../checker/check.ts';
+import type { ClientName } from '../consumer/clients.ts';
 import type { CrashPlan } from '../history/events.ts';
 import type { StrategyChoice } from '../strategies/strategy.ts';
 import type { StrategyPrediction } from './scenario.ts';
@@ -29,6 +30,10 @@ export interface RunResult {
   knobs: Record<string, number>;
   broker: BrokerDescription;
   topic: string;
+  /** The run's Kafka client (`--client`; absent in results written before it existed: kafkajs). */
+  client?: ClientName;
+  /** Rows the run did not start: the client lacks what the strategy needs. */
+  unsupported?: Array<{ row: string; client: ClientName; reason: string }>;
   /** The scenario's crash plan (instances may override it: see strategies[].crashPlan). */
   crash: CrashPlan | null;
   /** Faults injected between the crashes and the restarts. */

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeBroker, type StartedBroker } from '../broker/broker.ts';
 import { check } from '../checker/check.ts';
+import { defaultClient, type ClientName } from '../consumer/clients.ts';
 import type { ChildConfig } from '../consumer/protocol.ts';
 import type { BetweenContext } from '../faults/fault.ts';
 import { startLine } from '../faults/start-line.ts';
@@ -12,7 +13,7 @@ import { createKafka, externalSessionTimeoutMs, teachingSessionTimeoutMs } from 
 import { RunResources } from '../kafka/run-resources.ts';
 import { produceNumbered, topicOffsets } from '../kafka/topic.ts';
 import { checkpointPath } from '../strategies/file-checkpoint.ts';
-import { strategyInfo } from '../strategies/registry.ts';
+import { strategyInfo, unsupportedReason } from '../strategies/registry.ts';
 import { HarnessArtifactError } from '../util/errors.ts';
 import { resultsDir as defaultResultsRoot } from '../util/paths.ts';
 import { timestamp } from '../util/timestamp.ts';
@@ -40,6 +41,8 @@ export interface RunOptions {
   brokerStartMs?: number;
   /** Bound for each consume phase. */
   phaseTimeoutMs?: number;
+  /** The Kafka client the strategies run on (an instance may name its own); default kafkajs. */
+  client?: ClientName;
 }
 
 /**
@@ -75,7 +78,14 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
   const resources = new RunResources(admin, runId);
   const topic = resources.topicName(scenario.name);
   const scenarioFaults = scenario.faults(knobs);
-  const instances = planInstances(scenario, resources, workDir);
+  const client = options.client ?? defaultClient;
+  // A row whose strategy the client cannot run is not started; the report says why.
+  const unsupported: NonNullable<RunResult['unsupported']> = [];
+  const instances = planInstances(scenario, resources, workDir, client).filter((i) => {
+    const reason = unsupportedReason(i.choice, i.client);
+    if (reason !== undefined) unsupported.push({ row: i.row, client: i.client, reason });
+    return reason === undefined;
+  });
   const faults = [startLine(instances, knobs.partitions), ...scenarioFaults];
   const ownerOf = assignTriggers(instances, faults);
   const supervisor = new Supervisor(workDir, runnerHistory, (instance, message) => live.onMessage(instance, message));
@@ -112,6 +122,7 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
 
     const childConfig = (i: Instance, incarnation: number, logStart: Positions): ChildConfig => ({
       choice: i.choice,
+      client: i.client,
       instance: i.name,
       row: i.row,
       incarnation,
@@ -193,7 +204,7 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
       }
       const rowEffects = Object.fromEntries([...effects].map(([row, read]) => [row, read.effects]));
       const checked = check({ claims, members, events, effects: rowEffects, logStartOffsets: produced.logStart, endOffsets: finalOffsets.end, deletedBefore });
-      const rows = resultRows(checked, instances, events, scenario.predict(knobs), effects, { rebalancesExpected: scenario.rebalances === 'expected' });
+      const rows = resultRows(checked, instances, events, scenario.predict(knobs, { client }), effects, { rebalancesExpected: scenario.rebalances === 'expected' });
       return { checked, rows };
     });
 
@@ -203,6 +214,8 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
       knobs,
       broker: describeBroker(options.broker),
       topic,
+      client,
+      ...(unsupported.length > 0 ? { unsupported } : {}),
       crash: strategies.rows.find((r) => r.crashPlan)?.crashPlan ?? null,
       faults: [...live.notes, ...changes],
       strategies: strategies.rows,

@@ -1,6 +1,7 @@
 import type { StrategyReport } from '../checker/check.ts';
 import type { Fault } from '../faults/fault.ts';
 import type { Lang } from '../report/lang.ts';
+import type { ClientName } from '../consumer/clients.ts';
 import type { StrategyChoice, Text } from '../strategies/strategy.ts';
 import type { KnobDeclarations, KnobName, KnobNamer, Knobs } from './knobs.ts';
 
@@ -33,7 +34,15 @@ export type InstanceSpec = StrategyChoice & {
    * are counted together as one row named by the group.
    */
   group?: string;
+  /** The Kafka client this instance runs on (default: the run's `--client`). */
+  client?: ClientName;
 };
+
+/** What a run decides besides the knobs, that predictions and lessons may depend on. */
+export interface RunContext {
+  /** The run's client (`--client`); an instance may name its own. */
+  client: ClientName;
+}
 
 /** A scenario as its file writes it. */
 export interface ScenarioSpec<N extends KnobName = never> {
@@ -53,9 +62,9 @@ export interface ScenarioSpec<N extends KnobName = never> {
   /** Run the instances one after another in each phase (when their order is the lesson). */
   sequential?: boolean;
   /** The counts the mechanism predicts, per row (see the scenario file for why). */
-  predict(knobs: Knobs<N>): Record<string, StrategyPrediction>;
+  predict(knobs: Knobs<N>, run: RunContext): Record<string, StrategyPrediction>;
   /** The lesson under the table: explains each row's numbers by mechanism. */
-  lesson(knobs: Knobs<N>, strategies: StrategyReport[], lang: Lang): string[];
+  lesson(knobs: Knobs<N>, strategies: StrategyReport[], lang: Lang, run: RunContext): string[];
 }
 
 /** A scenario as the runner and the command line use it. */

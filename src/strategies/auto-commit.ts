@@ -13,7 +13,9 @@ function describe(options: AutoCommitOptions = {}): StrategyInfo {
   return {
     name: 'auto-commit',
     claims: 'at-least-once',
-    summary: handedOff
+    summary: options.timing === 'client-default'
+      ? { en: "the client's auto-commit with its own default timing", zh: '客户端自带默认时机的自动提交' }
+      : handedOff
       ? { en: 'kafkajs autoCommit; eachMessage queues the work and returns at once', zh: 'kafkajs 自动提交；eachMessage 把工作放进队列后立即返回' }
       : {
           en: `kafkajs autoCommit (interval ${autoCommitIntervalMs} ms); commits offsets of messages whose handler returned`,
@@ -29,7 +31,7 @@ export const autoCommit: StrategyModule<AutoCommitOptions> = {
   describe,
   // The client saves by itself: no save(); its commits reach the history through the commit event.
   create: (_runtime, options = {}) => ({
-    autoCommit: { intervalMs: autoCommitIntervalMs },
+    autoCommit: options.timing === 'client-default' ? {} : { intervalMs: autoCommitIntervalMs },
     processing: options.processing ?? 'awaited',
     saveOrder: 'after-process',
     savedVia: 'auto-commit',

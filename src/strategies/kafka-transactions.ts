@@ -51,6 +51,11 @@ interface OpenTransaction {
 export const kafkaTransactions: StrategyModule<KafkaTransactionsOptions> = {
   describe,
   needsOutputTopic: true,
+  // Its transactional producer is kafkajs': on another consumer it would be half one client, half the other.
+  unsupportedOn: {
+    platformatic:
+      "the lab's kafka-transactions is built on kafkajs' transactional producer; @platformatic/kafka's own transactions (TxnOffsetCommit v3+, with the group's generation and member id: KIP-447) are not wired into the lab yet",
+  },
 
   create(runtime, options = {}) {
     const transactionTimeout = options.transactionTimeoutMs ?? 10_000;

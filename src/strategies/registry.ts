@@ -1,3 +1,4 @@
+import type { ClientName } from '../consumer/clients.ts';
 import { atomicStore } from './atomic-store.ts';
 import { autoCommit } from './auto-commit.ts';
 import { fileCheckpoint } from './file-checkpoint.ts';
@@ -34,6 +35,11 @@ const moduleOf = (choice: StrategyChoice) => modules[choice.strategy] as Strateg
 
 export function strategyInfo(choice: StrategyChoice): StrategyInfo {
   return moduleOf(choice).describe(choice.options ?? {});
+}
+
+/** Why this strategy cannot run on this client, or undefined when it can. */
+export function unsupportedReason(choice: StrategyChoice, client: ClientName): string | undefined {
+  return moduleOf(choice).unsupportedOn?.[client];
 }
 
 export function createStrategy(choice: StrategyChoice, runtime: StrategyRuntime): Strategy {

@@ -1,6 +1,7 @@
 import type { Guarantee, Positions } from '../history/events.ts';
 import type { ConsumerPort, Delivery } from '../consumer/port.ts';
 import type { Kafka } from 'kafkajs';
+import type { ClientName } from '../consumer/clients.ts';
 
 export type Text = { en: string; zh: string };
 
@@ -11,6 +12,12 @@ export type Text = { en: string; zh: string };
 export interface AutoCommitOptions {
   /** Await the work in eachMessage (default) or hand it off to a queue and return at once. */
   processing?: 'awaited' | 'handed-off';
+  /**
+   * When the client commits: every 5 s (default, made explicit for both clients) or the
+   * client's own default (kafkajs: after each processed batch; @platformatic/kafka: right
+   * after each fetch, before the messages are consumed).
+   */
+  timing?: 'interval' | 'client-default';
 }
 export interface ManualCommitOptions {
   /** Commit after processing a batch (default) or commit the batch's end before processing it. */
@@ -110,8 +117,8 @@ export type SavedVia = 'kafka-commit' | 'auto-commit' | 'checkpoint-file' | 'dat
 
 /** A strategy as it runs inside its own child process, driven by the consumer loop. */
 export interface Strategy {
-  /** kafkajs' auto-commit: off, or on with an explicit interval. */
-  autoCommit: false | { intervalMs: number };
+  /** The client's auto-commit: off, or on with an explicit interval (absent: the client's own default). */
+  autoCommit: false | { intervalMs?: number };
   /** handed-off: eachMessage queues the work and returns before it is done. */
   processing: 'awaited' | 'handed-off';
   /** after-process: save the processed positions after each batch; before-process: save the batch's end before processing it. */
@@ -174,6 +181,8 @@ export interface StrategyModule<O> {
   create(runtime: StrategyRuntime, options: O): Strategy;
   /** The row writes its results to an output topic the runner creates. */
   needsOutputTopic?: boolean;
+  /** Clients the strategy cannot run on, with the reason the report shows (the runner does not start such a row). */
+  unsupportedOn?: Partial<Record<ClientName, string>>;
   /**
    * Reads the row's effects back from where the strategy durably recorded them. Absent: the
    * history's processed events are the effects (deliveries and effects are the same thing).

@@ -135,3 +135,11 @@ describe('help', () => {
     expect(listScenarios([torn, crashy], 'en')).toMatch(/torn\s+a torn checkpoint\n\s+crashy\s+SIGKILL somewhere in a batch\n\s+all\s+run every scenario/);
   });
 });
+
+describe('--client', () => {
+  test('kafkajs by default; platformatic when asked; anything else is one clear line', () => {
+    expect(parseCli(['crash-mid-batch']).client).toBe('kafkajs');
+    expect(parseCli(['crash-mid-batch', '--client', 'platformatic']).client).toBe('platformatic');
+    expect(() => parseCli(['crash-mid-batch', '--client', 'rdkafka'])).toThrow(new UserError('--client must be kafkajs or platformatic, got "rdkafka"'));
+  });
+});

@@ -17,6 +17,7 @@ import { JsonlWriter, readJsonl } from '../../src/history/jsonl.ts';
 
 const config: ChildConfig = {
   choice: { strategy: 'file-checkpoint', options: { write: 'atomic', fallback: 'latest', checkpointFile: 'shared.json' } },
+  client: 'kafkajs',
   instance: 'atomic',
   row: 'atomic',
   incarnation: 1,

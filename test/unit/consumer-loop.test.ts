@@ -5,7 +5,7 @@ import type { Kafka } from 'kafkajs';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { formatCheckpointFile } from '../../src/boundary/parse.ts';
 import { ConsumerLoop } from '../../src/consumer/consumer-loop.ts';
-import type { ConsumerHandlers, ConsumerPort } from '../../src/consumer/port.ts';
+import type { ConsumerHandlers, ConsumerPort, RunSettings } from '../../src/consumer/port.ts';
 import type { ChildMessage, SupervisorMessage, Trigger } from '../../src/consumer/protocol.ts';
 import type { HistoryEvent, Positions } from '../../src/history/events.ts';
 import { createStrategy } from '../../src/strategies/registry.ts';
@@ -14,14 +14,14 @@ import type { StrategyChoice } from '../../src/strategies/strategy.ts';
 /** The Kafka consumer as the loop sees it: the test delivers assignments and messages, and reads what the loop did. */
 class FakePort implements ConsumerPort {
   handlers!: ConsumerHandlers;
-  settings!: { autoCommit: false | { intervalMs: number } };
+  settings!: RunSettings;
   /** seek / pause / resume, in order. */
   readonly calls: string[] = [];
   readonly commits: Positions[] = [];
   committed: Positions = {};
   end: Positions = {};
   disconnected = false;
-  async run(handlers: ConsumerHandlers, settings: { autoCommit: false | { intervalMs: number } }) {
+  async run(handlers: ConsumerHandlers, settings: RunSettings) {
     this.handlers = handlers;
     this.settings = settings;
   }

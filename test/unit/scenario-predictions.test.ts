@@ -1,14 +1,17 @@
 import { describe, expect, test } from 'vitest';
+import clientSemantics from '../../scenarios/client-semantics.ts';
 import crashMidBatch from '../../scenarios/crash-mid-batch.ts';
 import { scenarios } from '../../scenarios/index.ts';
-import { instanceSpecs, rowName } from '../../src/runner/scenario.ts';
+import { instanceSpecs, rowName, type RunContext } from '../../src/runner/scenario.ts';
+
+const kafkajs: RunContext = { client: 'kafkajs' };
 
 describe('crash-mid-batch predictions follow the knobs', () => {
   test('batch savers repeat crashAfter; auto-commit repeats everything before the crash on one partition', () => {
     const k = { messages: 1000, partitions: 1, batch: 100, crashAfter: 37, crashBatch: 3 };
     const target = { name: 'manual-commit', row: 'manual-commit', groupId: 'g', choice: { strategy: 'manual-commit' } } as const;
     expect(crashMidBatch.faults(k).flatMap((f) => f.triggers?.(target) ?? [])).toEqual([{ point: 'mid-batch', atProcessed: 237, action: 'die' }]);
-    expect(crashMidBatch.predict(k)).toEqual({
+    expect(crashMidBatch.predict(k, kafkajs)).toEqual({
       'manual-commit': { lost: 0, duplicated: 37 },
       'file-checkpoint': { lost: 0, duplicated: 37 },
       'auto-commit': { lost: 0, duplicated: 237 },
@@ -17,15 +20,26 @@ describe('crash-mid-batch predictions follow the knobs', () => {
 
   test('several equal partitions: auto-commit repeats only the unfinished partition batch', () => {
     const k = { messages: 600, partitions: 3, batch: 50, crashAfter: 20, crashBatch: 2 };
-    expect(crashMidBatch.predict(k)['auto-commit']).toEqual({ lost: 0, duplicated: 70 });
-    expect(crashMidBatch.predict({ ...k, messages: 60, batch: 15, crashAfter: 15, crashBatch: 3 })['auto-commit']).toEqual({ lost: 0, duplicated: 5 });
-    expect(crashMidBatch.predict({ ...k, messages: 60, batch: 20, crashAfter: 20, crashBatch: 2 })['auto-commit']).toEqual({ lost: 0, duplicated: 20 });
+    expect(crashMidBatch.predict(k, kafkajs)['auto-commit']).toEqual({ lost: 0, duplicated: 70 });
+    expect(crashMidBatch.predict({ ...k, messages: 60, batch: 15, crashAfter: 15, crashBatch: 3 }, kafkajs)['auto-commit']).toEqual({ lost: 0, duplicated: 5 });
+    expect(crashMidBatch.predict({ ...k, messages: 60, batch: 20, crashAfter: 20, crashBatch: 2 }, kafkajs)['auto-commit']).toEqual({ lost: 0, duplicated: 20 });
   });
 
   test('unequal partitions: which is processed first is timing, so auto-commit is the min/max over orders', () => {
     // partitions of 21, 20, 20 in one fetch; the crash after message 45: 41 or 40 committed before it
     const k = { messages: 61, partitions: 3, batch: 15, crashAfter: 15, crashBatch: 3 };
-    expect(crashMidBatch.predict(k)['auto-commit']).toEqual({ lost: 0, duplicated: { min: 4, max: 5 } });
+    expect(crashMidBatch.predict(k, kafkajs)['auto-commit']).toEqual({ lost: 0, duplicated: { min: 4, max: 5 } });
+  });
+
+  test('predictions that depend on the client are computed per client', () => {
+    const k = { messages: 999, partitions: 3, batch: 100, crashAfter: 37, crashBatch: 4 };
+    // kafkajs committed the finished first partition batch (333); platformatic's 5 s timer had not fired
+    expect(crashMidBatch.predict(k, kafkajs)['auto-commit']).toEqual({ lost: 0, duplicated: 4 });
+    expect(crashMidBatch.predict(k, { client: 'platformatic' })['auto-commit']).toEqual({ lost: 0, duplicated: 337 });
+    const rows = clientSemantics.predict(clientSemantics.defaults, kafkajs);
+    expect(rows['auto-commit-default@kafkajs']).toEqual({ lost: 0, duplicated: 237 });
+    expect(rows['auto-commit-default@platformatic']).toEqual({ lost: 763, duplicated: 0 });
+    expect(rows['handed-off@platformatic']).toEqual({ lost: 0, duplicated: 237 });
   });
 
   test('every scenario predicts every one of its instances and accepts its own defaults', () => {
@@ -34,7 +48,7 @@ describe('crash-mid-batch predictions follow the knobs', () => {
       expect(new Set(names).size, s.name).toBe(names.length);
       // predictions are per row: an instance, or the group several instances share
       const rows = [...new Set(instanceSpecs(s).map(rowName))];
-      expect(Object.keys(s.predict(s.defaults)).sort(), s.name).toEqual(rows.sort());
+      expect(Object.keys(s.predict(s.defaults, kafkajs)).sort(), s.name).toEqual(rows.sort());
       expect(s.validate?.(s.defaults, (name) => `--${name}`), s.name).toBeUndefined();
     }
   });
@@ -43,7 +57,7 @@ describe('crash-mid-batch predictions follow the knobs', () => {
     for (const s of scenarios) {
       expect(s.summary.en).not.toBe('');
       expect(s.summary.zh).toMatch(/[\u4e00-\u9fff]/);
-      const lines = s.lesson(s.defaults, [], 'zh');
+      const lines = s.lesson(s.defaults, [], 'zh', kafkajs);
       expect(lines.join('')).toMatch(/[\u4e00-\u9fff]/);
     }
   });

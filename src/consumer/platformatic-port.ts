@@ -1,0 +1,134 @@
+import { Consumer, MessagesStreamFallbackModes, MessagesStreamModes, type MessagesStream } from '@platformatic/kafka';
+import type { Positions } from '../history/events.ts';
+import { decodeSeq } from '../kafka/messages.ts';
+import { waitFor } from '../util/wait-for.ts';
+import type { ConsumerHandlers, ConsumerPort, RunSettings } from './port.ts';
+
+export interface PlatformaticPortSettings {
+  brokers: string[];
+  clientId: string;
+  topic: string;
+  groupId: string;
+  /** Consumer session timeout: what every restart waits for after a SIGKILL. */
+  sessionTimeoutMs: number;
+}
+
+type Stream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
+
+/**
+ * The ConsumerPort on @platformatic/kafka (src/clients/consumer/consumer.ts, messages-stream.ts).
+ * Its facts, read from its source, decide the shape:
+ * - a stream starts at the LATEST offset unless told (MessagesStream constructor: `mode ?? LATEST`),
+ *   and reads the group's commits only in mode COMMITTED (#refreshOffsets): positions in Kafka →
+ *   COMMITTED with fallback EARLIEST (what kafkajs' `fromBeginning: true` does);
+ * - it has no seek: where a stream starts is a parameter (mode MANUAL, `offsets`), and its
+ *   live positions are the public map `offsetsToFetch`, which only the next fetch reads;
+ * - its auto-commit records the END of each fetched batch when the batch is pushed into the
+ *   stream (#pushRecords → #offsetsToCommit), before the application has consumed it; `true`
+ *   commits at once after each fetch, a number commits every so many ms ([kAutocommit]).
+ */
+export class PlatformaticPort implements ConsumerPort {
+  readonly #s: PlatformaticPortSettings;
+  readonly #consumer: Consumer<Buffer, Buffer, Buffer, Buffer>;
+  #stream: Stream | undefined;
+  /** Seeks made before the stream exists (the first assignment happens inside consume()). */
+  readonly #pendingSeeks = new Map<number, number>();
+  #pausedEarly = false;
+
+  constructor(settings: PlatformaticPortSettings) {
+    this.#s = settings;
+    const { sessionTimeoutMs } = settings;
+    this.#consumer = new Consumer({
+      clientId: settings.clientId,
+      bootstrapBrokers: settings.brokers,
+      groupId: settings.groupId,
+      sessionTimeout: sessionTimeoutMs,
+      heartbeatInterval: Math.round(sessionTimeoutMs / 10),
+      rebalanceTimeout: sessionTimeoutMs * 2,
+      // Default 5000: an idle fetch waits this long for new data; the drain checks progress between fetches.
+      maxWaitTime: 100,
+      retries: 10,
+      retryDelay: 500,
+    });
+  }
+
+  async run(handlers: ConsumerHandlers, { autoCommit, positions }: RunSettings): Promise<void> {
+    const topic = this.#s.topic;
+    // Emitted after SyncGroup, before the stream (re)reads its offsets and fetches: seeks made here come first.
+    this.#consumer.on('consumer:group:join', ({ assignments }) => {
+      handlers.onAssigned(assignments?.find((a) => a.topic === topic)?.partitions ?? []);
+    });
+    const own = positions === 'own';
+    const stream = (await this.#consumer.consume({
+      topics: [topic],
+      autocommit: autoCommit === false ? false : (autoCommit.intervalMs ?? true),
+      ...(own
+        ? // The start is a parameter: replaced below by the seeks the first assignment made.
+          { mode: MessagesStreamModes.MANUAL, offsets: [{ topic, partition: 0, offset: 0n }] }
+        : { mode: MessagesStreamModes.COMMITTED, fallbackMode: MessagesStreamFallbackModes.EARLIEST }),
+    })) as Stream;
+    this.#stream = stream;
+    // The stream has not fetched yet (it is still listing offsets): these are where it starts.
+    for (const [partition, offset] of this.#pendingSeeks) this.seek(partition, offset);
+    this.#pendingSeeks.clear();
+    if (this.#pausedEarly) stream.pause();
+    stream.on('autocommit', (error: Error | null, offsets?: Array<{ partition: number; offset: bigint }>) => {
+      if (error || !offsets) return; // a rejected auto-commit is retried with the next fetch's offsets
+      handlers.onCommitted(Object.fromEntries(offsets.map((o) => [o.partition, Number(o.offset)])));
+    });
+    stream.on('error', (error: Error) => handlers.onFatal(error));
+    void (async () => {
+      for await (const message of stream) {
+        await handlers.onMessage({ partition: message.partition, offset: Number(message.offset), seq: decodeSeq(message.value) });
+      }
+    })().catch((error: Error) => handlers.onFatal(error));
+  }
+
+  seek(partition: number, offset: number): void {
+    if (!this.#stream) this.#pendingSeeks.set(partition, offset);
+    else this.#stream.offsetsToFetch.set(`${this.#s.topic}:${partition}`, BigInt(offset));
+  }
+
+  pause(): void {
+    if (this.#stream) this.#stream.pause();
+    else this.#pausedEarly = true;
+  }
+
+  resume(): void {
+    this.#pausedEarly = false;
+    this.#stream?.resume();
+  }
+
+  async commit(positions: Positions): Promise<void> {
+    const topic = this.#s.topic;
+    const offsets = Object.entries(positions).map(([p, next]) => ({ topic, partition: Number(p), offset: BigInt(next), leaderEpoch: -1 }));
+    await this.#consumer.commit({ offsets });
+  }
+
+  async committedOffsets(): Promise<Positions> {
+    const topic = this.#s.topic;
+    const partitions = Object.keys(await this.endOffsets()).map(Number);
+    const commits = await this.#retry(`the committed offsets of ${this.#s.groupId}`, () => this.#consumer.listCommittedOffsets({ topics: [{ topic, partitions }] }));
+    const committed: Positions = {};
+    (commits.get(topic) ?? []).forEach((offset, p) => {
+      if (offset >= 0n) committed[p] = Number(offset);
+    });
+    return committed;
+  }
+
+  async endOffsets(): Promise<Positions> {
+    const topic = this.#s.topic;
+    const offsets = await this.#retry(`the end offsets of ${topic}`, () => this.#consumer.listOffsets({ topics: [topic], timestamp: -1n }));
+    return Object.fromEntries((offsets.get(topic) ?? []).map((offset, p) => [p, Number(offset)]));
+  }
+
+  async disconnect(): Promise<void> {
+    await this.#stream?.close();
+    await this.#consumer.close(true);
+  }
+
+  /** A fresh broker may still be loading its offsets topic: retry what it refuses for a while. */
+  #retry<T>(what: string, call: () => Promise<T>): Promise<T> {
+    return waitFor(call, { maxWaitMs: 30_000, intervalMs: 200, description: what, retryOn: () => true });
+  }
+}

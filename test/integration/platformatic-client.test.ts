@@ -1,0 +1,60 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { findScenario } from '../../scenarios/index.ts';
+import type { ClientName } from '../../src/consumer/clients.ts';
+import type { RunResult } from '../../src/runner/run-result.ts';
+import { runScenario } from '../../src/runner/run-scenario.ts';
+import { sharedBroker } from './shared-broker.ts';
+
+const resultsRoot = mkdtempSync(join(tmpdir(), 'kol-platformatic-'));
+const counts = (result: RunResult) => Object.fromEntries(result.strategies.map((s) => [s.name, `${s.lost}/${s.duplicated}`]));
+
+async function run(name: string, client: ClientName, knobs: Record<string, number> = {}): Promise<RunResult> {
+  const scenario = findScenario(name)!;
+  const result = await runScenario(scenario, { ...scenario.defaults, ...knobs }, { broker: sharedBroker(), resultsRoot, client });
+  expect(result.client).toBe(client);
+  expect(result.strategies.every((s) => s.unplannedRebalances === 0)).toBe(true);
+  return result;
+}
+
+// Defaults: 1000 messages, batches of 100, crash after message 237. Counts are lost/duplicated.
+describe('the same strategies on @platformatic/kafka, on a real broker', () => {
+  test('crash-mid-batch: the 5 s timer has not fired, so auto-commit repeats all 337 processed even on 3 partitions (kafkajs: 4)', async () => {
+    const result = await run('crash-mid-batch', 'platformatic', { partitions: 3, messages: 999, crashBatch: 4 });
+    expect(counts(result)).toEqual({ 'auto-commit': '0/337', 'manual-commit': '0/37', 'file-checkpoint': '0/37' });
+    expect(result.matchesPrediction).toBe(true);
+  });
+
+  test('client-semantics: its default auto-commit skips the buffered messages; handed-off work only repeats', async () => {
+    const result = await run('client-semantics', 'kafkajs');
+    const by = counts(result);
+    expect(by).toMatchObject({
+      'auto-commit@kafkajs': '0/237',
+      'auto-commit@platformatic': '0/237',
+      'auto-commit-default@kafkajs': '0/237',
+      'auto-commit-default@platformatic': '763/0',
+      'handed-off@platformatic': '0/237',
+      'manual-commit@platformatic': '0/37',
+      'file-checkpoint@platformatic': '0/37',
+      'atomic-store@platformatic': '0/0',
+    });
+    expect(result.strategies.find((s) => s.name === 'handed-off@kafkajs')!.duplicated).toBe(0);
+    expect(result.unsupported).toEqual([{ row: 'kafka-transactions@platformatic', client: 'platformatic', reason: expect.stringContaining('kafkajs') }]);
+    expect(result.matchesPrediction).toBe(true);
+  });
+
+  test('the-right-way: the same counts as on kafkajs; kafka-transactions is reported, not run', async () => {
+    const result = await run('the-right-way', 'platformatic');
+    expect(counts(result)).toEqual({
+      'file-checkpoint': '0/37',
+      'atomic-store': '0/0',
+      'atomic-store+kafka': '0/0',
+      'idempotent-sink': '0/0',
+      'state-snapshot': '0/37',
+    });
+    expect(result.unsupported?.map((u) => u.row)).toEqual(['kafka-transactions']);
+    expect(result.matchesPrediction).toBe(true);
+  });
+});
