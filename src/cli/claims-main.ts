@@ -1,37 +1,6 @@
 #!/usr/bin/env node
-/** Thin bin: one catch at the top, a clear line instead of a stack trace, process.exitCode. */
-import { HarnessError, UserError, describeUserError, exitCodeForSignal, runFailure } from '../util/errors.ts';
+/** Thin bin: npm run claims. */
+import { runBin } from './bin.ts';
 import { claimsCommand } from './claims-command.ts';
 
-const abort = new AbortController();
-let stoppedBy: 'SIGINT' | 'SIGTERM' | undefined;
-const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
-  if (stoppedBy === undefined) {
-    stoppedBy = signal;
-    process.stderr.write('\nstopping: killing consumers and the broker…\n');
-    abort.abort();
-  } else {
-    process.exit(exitCodeForSignal(stoppedBy));
-  }
-};
-process.on('SIGINT', onSignal);
-process.on('SIGTERM', onSignal);
-
-try {
-  process.exitCode = await claimsCommand(process.argv.slice(2), {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    env: process.env,
-    signal: abort.signal,
-    stoppedBy: () => stoppedBy,
-  });
-} catch (error) {
-  // Anything that is not a UserError escaped the command before a run had files: the
-  // environment (3) or a bug of ours (4), whose stack is what to report.
-  const failure = error instanceof UserError ? error : runFailure(error, []);
-  for (const line of describeUserError(failure)) process.stderr.write(`${line}\n`);
-  if (failure instanceof HarnessError && failure.folders.length === 0 && error instanceof Error && error.stack) {
-    process.stderr.write(`${error.stack}\n`);
-  }
-  process.exitCode = failure.exitCode;
-}
+await runBin(claimsCommand);

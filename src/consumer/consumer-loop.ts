@@ -2,6 +2,7 @@ import type { CrashPointName, HistoryEvent, Positions } from '../history/events.
 import type { ResumePlan, Strategy } from '../strategies/strategy.ts';
 import type { ConsumerPort, Delivery } from './port.ts';
 import type { Trigger } from './protocol.ts';
+import { HandOffQueue, sleep } from './hand-off.ts';
 import { PartitionBook } from './partition-book.ts';
 import { Triggers, type SupervisorChannel } from './triggers.ts';
 
@@ -36,14 +37,12 @@ export interface ConsumerLoopOptions {
   log?: (line: string) => void;
 }
 
-/** Simulated work per message when processing is handed off to a queue. */
-export const handedOffWorkMs = 2;
+export { handedOffWorkMs } from './hand-off.ts';
 
 const killSelf = (): never => {
   process.kill(process.pid, 'SIGKILL');
   throw new Error('unreachable: SIGKILL did not stop the process');
 };
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /**
  * The life of one strategy process: resume where the strategy says, record every delivery
@@ -67,8 +66,10 @@ export class ConsumerLoop {
   #joinHeld = false;
   readonly #triggers: Triggers;
   #startPlan: ResumePlan = { from: 'kafka' };
-  readonly #queue: Delivery[] = [];
-  #working = false;
+  readonly #handOff = new HandOffQueue(
+    (delivery) => this.#handle(delivery),
+    (error) => this.#fatal(error),
+  );
 
   constructor(options: ConsumerLoopOptions) {
     this.#triggers = new Triggers(options.triggers, options.channel);
@@ -151,23 +152,10 @@ export class ConsumerLoop {
       return this.#artifact(`${this.#o.instance} received ${this.#o.topic}/${partition}@${offset} before its resume point ${start}`);
     }
     if (this.#o.strategy.processing === 'handed-off') {
-      this.#queue.push(delivery);
-      this.#work().catch((error: Error) => this.#fatal(error));
+      this.#handOff.push(delivery);
       return; // the client now considers the message done and may commit its offset
     }
     await this.#handle(delivery);
-  }
-
-  /** Hand-off: the worker does the work later, one message at a time. */
-  async #work(): Promise<void> {
-    if (this.#working) return;
-    this.#working = true;
-    while (this.#queue.length > 0) {
-      const next = this.#queue.shift()!;
-      await sleep(handedOffWorkMs);
-      await this.#handle(next);
-    }
-    this.#working = false;
   }
 
   /** Processing one message: the whole life of a message inside the strategy. */

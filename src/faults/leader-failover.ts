@@ -1,7 +1,7 @@
 import type { ClusterControl } from '../broker/broker.ts';
-import type { Trigger } from '../consumer/protocol.ts';
 import { sleep, waitFor } from '../util/wait-for.ts';
 import type { Fault, LiveContext } from './fault.ts';
+import { holdEveryone } from './hold-everyone.ts';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
@@ -18,36 +18,20 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
  * the harness starts places the topic's leader on the coordinator, so one SIGKILL takes both.
  */
 export function leaderFailover({ atProcessed, downMs = 500, failoverWithinMs = 30_000 }: { atProcessed: number; downMs?: number; failoverWithinMs?: number }): Fault {
-  const held = new Map<string, Trigger>();
-  let started = false;
+  const fault = holdEveryone({ name: `leader failover @ ${atProcessed}`, atProcessed, requires: { cluster: true } }, async (live, release) => {
+    const cluster = live.broker.cluster;
+    if (!cluster) throw new Error('a leader failover needs a cluster the harness started (--broker cluster)');
+    const roles = await currentRoles(cluster, live);
+    if (roles.leader === undefined) throw new Error(`partition 0 of ${live.topic} has no leader before the fault`);
+    const coordinators = [...roles.coordinators.values()];
+    if (coordinators.includes(undefined)) throw new Error('a consumer group has no coordinator before the fault');
+    const victims = [...new Set([roles.leader, ...(coordinators as number[])])];
+    for (const node of victims) {
+      await failOver(cluster, live, node, { release, downMs, failoverWithinMs });
+    }
+  });
   return {
-    name: `leader failover @ ${atProcessed}`,
-    requires: { cluster: true },
-    triggers: () => [{ point: 'mid-batch', atProcessed, action: 'hold' }],
-    reached: async (instance, trigger, live) => {
-      held.set(instance, trigger);
-      if (started || held.size < live.instances.length) return;
-      started = true;
-      const release = () => {
-        for (const [name, t] of held) live.proceed(name, t);
-      };
-      try {
-        const cluster = live.broker.cluster;
-        if (!cluster) throw new Error('a leader failover needs a cluster the harness started (--broker cluster)');
-        const roles = await currentRoles(cluster, live);
-        if (roles.leader === undefined) throw new Error(`partition 0 of ${live.topic} has no leader before the fault`);
-        const coordinators = [...roles.coordinators.values()];
-        if (coordinators.includes(undefined)) throw new Error('a consumer group has no coordinator before the fault');
-        const victims = [...new Set([roles.leader, ...(coordinators as number[])])];
-        for (const node of victims) {
-          await failOver(cluster, live, node, { release, downMs, failoverWithinMs });
-        }
-      } catch (error) {
-        live.fail(error);
-      } finally {
-        release();
-      }
-    },
+    ...fault,
     // A consumer whose commit the outage refused ends (the loop's rule for a refused save,
     // exit 1); like any crashed consumer it is restarted and resumes from its last landed save.
     judgeExit: (_instance, exit) => (exit.code === 1 ? 'restart' : undefined),
