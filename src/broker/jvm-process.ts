@@ -29,6 +29,7 @@ export function brokerJvmArgs(libs: string, { heapMb }: { heapMb: { min: number;
 // SIGINT, so Ctrl-C reaches the harness, which then stops the broker itself. The broker is
 // disposable: it is killed, not shut down, and its data folder goes with it.
 // USR1 kills the JVM and USR2 starts it again on the same data (broker-restart, leader-failover);
+// HUP stops it gracefully and waits for it (a JVM that dumps its class archive at exit);
 // a signal interrupts \`read\` with a status above 128, which is not the pipe closing.
 const watchdogScript = `
 cmd=("$@")
@@ -39,6 +40,7 @@ start
 trap cleanup TERM
 trap crash USR1
 trap start USR2
+trap 'kill -TERM $jvm 2>/dev/null; wait $jvm 2>/dev/null; jvm=' HUP
 while :; do read -r _; [ $? -gt 128 ] && continue; break; done
 cleanup
 `;
@@ -60,11 +62,13 @@ export const crashJvm = (watchdog: ChildProcess) => watchdog.kill('SIGUSR1');
 /** Start the JVM below a watchdog again, on the same data and ports. */
 export const restartJvm = (watchdog: ChildProcess) => watchdog.kill('SIGUSR2');
 
-export async function stopWatchdog(watchdog: ChildProcess): Promise<void> {
+/** Stops the JVM (killed, or with `graceful` shut down and waited for) and its watchdog. */
+export async function stopWatchdog(watchdog: ChildProcess, { graceful = false }: { graceful?: boolean } = {}): Promise<void> {
   if (watchdog.exitCode !== null || watchdog.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => watchdog.once('exit', () => resolve()));
+  if (graceful) watchdog.kill('SIGHUP');
   watchdog.stdin?.end();
-  const timer = setTimeout(() => watchdog.kill('SIGTERM'), 5000);
+  const timer = setTimeout(() => watchdog.kill('SIGTERM'), graceful ? 30_000 : 5000);
   await exited;
   clearTimeout(timer);
 }

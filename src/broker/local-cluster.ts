@@ -9,6 +9,7 @@ import { newClusterId, once, waitUntilReady } from './broker-start.ts';
 import { coordinatorOf, leaderOf, offsetsTopic, partitionsOf, replicasLedBy, withAdmin } from './cluster-metadata.ts';
 import { freePort } from './free-port.ts';
 import { findJava } from './java.ts';
+import { classArchive } from './class-archive.ts';
 import { brokerJvmArgs, crashJvm, propertiesText, restartJvm, runToEnd, spawnWatchdog, startFailure, stopWatchdog, waitUntilDown } from './jvm-process.ts';
 import { ensureKafkaJars, kafkaVersion } from './kafka-jars.ts';
 
@@ -53,6 +54,9 @@ export async function startLocalCluster(options: BrokerStartOptions): Promise<St
   const voters = nodes.map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(',');
   const brokers = nodes.map((n) => `127.0.0.1:${n.port}`);
   const jvmArgs = brokerJvmArgs(libs, { heapMb: { min: 128, max: 320 } });
+  // The single broker records the class archive; the nodes only use it when it exists.
+  const archive = classArchive(libs, java.major);
+  const nodeArgs = archive.recording ? jvmArgs : [...archive.jvmArgs, ...jvmArgs];
   const root = mkdtempSync(join(tmpdir(), 'kafka-offset-lab-broker-cluster-'));
   const stop = once(async () => {
     await Promise.all(nodes.map((n) => (n.watchdog ? stopWatchdog(n.watchdog) : undefined)));
@@ -76,7 +80,7 @@ export async function startLocalCluster(options: BrokerStartOptions): Promise<St
       const configPath = join(dataDir, 'server.properties');
       writeFileSync(configPath, nodeProperties(node, voters, join(dataDir, 'data')));
       const logFd = openSync(node.logPath, 'a');
-      node.watchdog = spawnWatchdog(java.executable, [...jvmArgs, 'kafka.Kafka', configPath], { logFd, dataDir });
+      node.watchdog = spawnWatchdog(java.executable, [...nodeArgs, 'kafka.Kafka', configPath], { logFd, dataDir });
       closeSync(logFd);
       node.watchdog.on('exit', () => (node.exited = true));
     }

@@ -8,6 +8,7 @@ import { newClusterId, once, waitUntilReady } from './broker-start.ts';
 import { freePort, isPortInUse } from './free-port.ts';
 import { findJava } from './java.ts';
 import { ensureKafkaJars, kafkaVersion } from './kafka-jars.ts';
+import { classArchive } from './class-archive.ts';
 import { brokerJvmArgs, crashJvm, propertiesText, restartJvm, runToEnd, spawnWatchdog, startFailure, stopWatchdog, waitUntilDown } from './jvm-process.ts';
 
 /**
@@ -34,11 +35,13 @@ export async function startLocalJvmBroker(options: BrokerStartOptions): Promise<
   const dataDir = mkdtempSync(join(tmpdir(), 'kafka-offset-lab-broker-'));
   const configPath = join(dataDir, 'server.properties');
   writeFileSync(configPath, serverProperties({ port, controllerPort, logDir: join(dataDir, 'data') }));
-  const jvmArgs = brokerJvmArgs(libs, { heapMb: { min: 256, max: 768 } });
+  const baseArgs = brokerJvmArgs(libs, { heapMb: { min: 256, max: 768 } });
+  const archive = classArchive(libs, java.major);
+  const jvmArgs = [...archive.jvmArgs, ...baseArgs];
 
   const logFd = openSync(options.logPath, 'a');
   try {
-    const template = await formattedStorageTemplate(java.executable, jvmArgs, libs, logFd, options);
+    const template = await formattedStorageTemplate(java.executable, baseArgs, libs, logFd, options);
     cpSync(template, join(dataDir, 'data'), { recursive: true });
   } catch (error) {
     closeSync(logFd);
@@ -56,7 +59,8 @@ export async function startLocalJvmBroker(options: BrokerStartOptions): Promise<
   const ready = () =>
     waitUntilReady(brokers, { hasExited: () => exited, exitedWhat: 'the broker process exited during start-up', fail: (what) => startFailure(what, options.logPath) }, options);
   const stop = once(async () => {
-    await stopWatchdog(watchdog);
+    await stopWatchdog(watchdog, { graceful: archive.recording });
+    if (archive.recording) archive.keep();
     rmSync(dataDir, { recursive: true, force: true });
   });
   try {
