@@ -20,9 +20,10 @@ function fail(line: string, code: number): never {
 
 function start(config: ChildConfig): ConsumerLoop {
   const { instance, incarnation, topic, groupId, workDir, row, outputTopic } = config;
+  const security = config.securityFromEnv ? securityFromEnv() : {};
   // A generous retry window (~13 s): a commit sent while the broker restarts is retried until it is back.
   const kafka = createKafka(config.brokers, `kol-${instance}-${incarnation}`, {
-    security: config.securityFromEnv ? securityFromEnv() : {},
+    security,
     retries: 10,
     maxRetryTime: 2000,
   });
@@ -30,7 +31,8 @@ function start(config: ChildConfig): ConsumerLoop {
   // The strategy's own Kafka needs (a transactional producer, an output topic) stay on kafkajs; the consumer is the chosen client.
   let port: ConsumerPort;
   if (config.client === 'platformatic') {
-    if (config.securityFromEnv) throw new Error('the platformatic client is not wired for TLS/SASL (KAFKA_SSL*, KAFKA_SASL*) yet');
+    // Only settings actually given count: an external cluster without TLS or SASL is fine.
+    if (security.ssl || security.sasl) throw new Error('the platformatic client is not wired for TLS/SASL (KAFKA_SSL*, KAFKA_SASL*) yet');
     port = new PlatformaticPort({ brokers: config.brokers, clientId: `kol-${instance}-${incarnation}`, topic, groupId, sessionTimeoutMs });
   } else {
     port = new KafkajsPort(kafka, { topic, groupId, sessionTimeoutMs });

@@ -121,7 +121,9 @@ export class ConsumerLoop {
     // Paused before the first fetch; resumed when the supervisor says continue.
     if (holds.length > 0 || this.#joinHeld) port.pause();
     if (holds.length > 0) this.#joinHeld = true;
-    const plan = this.#joins++ === 0 || this.#startPlan.from === 'kafka' ? this.#startPlan : strategy.resumePlan();
+    // Every later assignment asks the strategy again: its store may have moved (another member
+    // saved), and open work of the old assignment (a transaction, unsaved results) is dropped.
+    const plan = this.#joins++ === 0 ? this.#startPlan : strategy.resumePlan();
     for (const [p, offset] of Object.entries(this.#book.assign(partitions, plan))) port.seek(Number(p), offset);
     this.#record({ kind: 'joined', ...this.#who(), partitions, resumeFrom: this.#book.resumeFrom, time: Date.now() });
     channel.send({ type: 'joined', partitions });

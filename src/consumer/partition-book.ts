@@ -58,12 +58,14 @@ export class PartitionBook {
 
   /**
    * Where a strategy that keeps its own positions continues on a partition it was given:
-   * where this process got to if it read the partition before (a rebalance gave it back),
-   * else its own store (read again on every assignment), else its fallback.
+   * where this process got to if it read the partition before (a rebalance gave it back) —
+   * unless its store is authoritative — else its own store (read again on every assignment),
+   * else its fallback.
    */
   #ownPosition(p: number, plan: ResumePlan): number | undefined {
     if (plan.from === 'kafka') return undefined;
-    if (this.next[p] !== undefined) return this.next[p];
+    const storeDecides = plan.from === 'checkpoint' && plan.authoritative === true;
+    if (this.next[p] !== undefined && !storeDecides) return this.next[p];
     // A partition the store does not know starts at the beginning, like a new partition.
     if (plan.from === 'checkpoint') return plan.positions[p] ?? this.#logStart[p] ?? 0;
     return plan.policy === 'latest' ? this.end[p] : (this.#logStart[p] ?? 0);

@@ -72,7 +72,9 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
   };
 
   const runnerHistory = new JsonlWriter(join(workDir, 'history-runner.jsonl'));
-  const kafka = createKafka(options.broker.brokers, `kol-runner-${runId}`, { security: options.broker.security });
+  // A newly created topic can briefly be unknown to the broker that leads it ("does not host this
+  // topic-partition") while several runs share the broker: a retry window like the consumers' (~13 s).
+  const kafka = createKafka(options.broker.brokers, `kol-runner-${runId}`, { security: options.broker.security, retries: 10, maxRetryTime: 2000 });
   const admin = kafka.admin();
   await admin.connect();
   const resources = new RunResources(admin, runId);
@@ -227,6 +229,11 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
     };
     writeFileSync(join(workDir, 'result.json'), JSON.stringify(runResult, null, 2) + '\n');
     return runResult;
+  } catch (error) {
+    // The run's own folder says what stopped it, with the stack: with several runs at once the
+    // command's one-line message cannot name the right folder for every failure.
+    writeFileSync(join(workDir, 'error.txt'), `${(error as Error)?.stack ?? String(error)}\n`);
+    throw error;
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     supervisor.killAll();

@@ -74,7 +74,7 @@ export const atomicStore: StrategyModule<AtomicStoreOptions> = {
         pending = [];
         fenced.clear();
         known = readPositions(store(), 'positions');
-        return { from: 'checkpoint', positions: { ...known } };
+        return { from: 'checkpoint', positions: { ...known }, authoritative: true };
       },
 
       apply(delivery) {

@@ -93,7 +93,7 @@ export const stateSnapshot: StrategyModule<StateSnapshotOptions> = {
         known = Object.fromEntries([...live].map(([p, row]) => [p, row.next]));
         dirty.clear();
         fenced.clear();
-        return { from: 'checkpoint', positions: { ...known } };
+        return { from: 'checkpoint', positions: { ...known }, authoritative: true };
       },
 
       apply({ partition, offset, seq }) {

@@ -109,7 +109,12 @@ export type ResumePlan =
   /** Kafka's committed offsets decide (earliest when the group has none). */
   | { from: 'kafka' }
   /** The strategy's own store holds positions (a partition it does not know starts at the log start). */
-  | { from: 'checkpoint'; positions: Positions }
+  /**
+   * The strategy's own store holds positions. `authoritative`: the store, not this process's
+   * progress, decides on every assignment — work applied but not saved was dropped and must be
+   * delivered again (a store that keeps results and offsets together).
+   */
+  | { from: 'checkpoint'; positions: Positions; authoritative?: boolean }
   /** The strategy's own positions are missing or unreadable: start at the log start or end. */
   | { from: 'fallback'; reason: 'missing' | 'unreadable'; detail?: string; policy: 'earliest' | 'latest' };
 

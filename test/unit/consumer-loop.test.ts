@@ -173,6 +173,22 @@ describe('ConsumerLoop', () => {
     expect(port.commits).toEqual(commits);
   });
 
+  test('after a rebalance a store that keeps results with offsets decides: unsaved work is delivered again; a plain file keeps its progress', async () => {
+    // atomic-store drops results it applied but did not save when the assignment changes, so
+    // the loop must seek back to the stored offset even on a partition this process kept.
+    const atomic = await start({ choice: { strategy: 'atomic-store' }, batchSize: 3 });
+    atomic.port.assign([0]);
+    for (const offset of [0, 1, 2, 3, 4]) await atomic.port.deliver(0, offset); // saved at 3, 3..4 pending
+    atomic.port.assign([0]); // a rebalance gave partition 0 back
+    expect(atomic.port.calls.filter((c) => c.startsWith('seek'))).toEqual(['seek 0@0', 'seek 0@3']);
+    // file-checkpoint (the question's design) goes on from where this process got to.
+    const file = await start({ choice: { strategy: 'file-checkpoint' }, batchSize: 3 });
+    file.port.assign([0]);
+    for (const offset of [0, 1, 2, 3, 4]) await file.port.deliver(0, offset);
+    file.port.assign([0]);
+    expect(file.port.calls.filter((c) => c.startsWith('seek'))).toEqual(['seek 0@0', 'seek 0@5']);
+  });
+
   test('a refused save (a fenced zombie) is recorded and ends the process with exit 1', async () => {
     const { port, events, exits } = await start({ choice: manual });
     port.commit = async () => {

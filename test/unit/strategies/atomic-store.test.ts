@@ -14,14 +14,14 @@ describe('atomic-store: results and offsets in one SQLite transaction', () => {
     const workDir = tempWorkDir();
     const first = atomicStore.create(fakeRuntime(workDir, 'a-1'), {});
     await first.open?.();
-    expect(first.resumePlan()).toEqual({ from: 'checkpoint', positions: {} });
+    expect(first.resumePlan()).toEqual({ from: 'checkpoint', positions: {}, authoritative: true });
     await applyAll(first, [...deliveries(0, 0, 3), ...deliveries(1, 0, 2)]);
     await first.save?.({ 0: 3, 1: 2 });
     await first.close?.();
 
     const second = atomicStore.create(fakeRuntime(workDir, 'a-2'), {});
     await second.open?.();
-    expect(second.resumePlan()).toEqual({ from: 'checkpoint', positions: { 0: 3, 1: 2 } });
+    expect(second.resumePlan()).toEqual({ from: 'checkpoint', positions: { 0: 3, 1: 2 }, authoritative: true });
     await second.close?.();
     const read = await atomicStore.readEffects!(readContext(workDir), {});
     expect(read.effects).toEqual([...deliveries(0, 0, 3), ...deliveries(1, 0, 2)]);
@@ -34,7 +34,7 @@ describe('atomic-store: results and offsets in one SQLite transaction', () => {
     strategy.resumePlan();
     await applyAll(strategy, deliveries(0, 0, 5));
     // A rebalance: the loop asks again and seeks to the stored offsets, so 0..4 come again.
-    expect(strategy.resumePlan()).toEqual({ from: 'checkpoint', positions: {} });
+    expect(strategy.resumePlan()).toEqual({ from: 'checkpoint', positions: {}, authoritative: true });
     await applyAll(strategy, deliveries(0, 0, 2));
     await strategy.save?.({ 0: 2 });
     await strategy.close?.();
@@ -52,7 +52,7 @@ describe('atomic-store: results and offsets in one SQLite transaction', () => {
     const firstBatch = [...deliveries(0, 0, 4), ...deliveries(1, 0, 2)];
     expect((await atomicStore.readEffects!(readContext(workDir, [], 'row/a'), {})).effects).toEqual(firstBatch);
     const restarted = atomicStore.create(fakeRuntime(workDir, 'a-1', 'row/a'), {});
-    expect(restarted.resumePlan()).toEqual({ from: 'checkpoint', positions: { 0: 4, 1: 2 } });
+    expect(restarted.resumePlan()).toEqual({ from: 'checkpoint', positions: { 0: 4, 1: 2 }, authoritative: true });
     await applyAll(restarted, [...deliveries(0, 4, 10), ...deliveries(1, 2, 5)]);
     await restarted.save?.({ 0: 10, 1: 5 });
     await restarted.close?.();
@@ -75,7 +75,7 @@ describe('atomic-store: results and offsets in one SQLite transaction', () => {
     expect(error).toBeInstanceOf(FencedError);
     expect((error as FencedError).partitions).toEqual([0]);
     // Partition 1 was still the zombie's: saved. Partition 0 keeps the owner's offset.
-    expect(owner.resumePlan()).toEqual({ from: 'checkpoint', positions: { 0: 5, 1: 3 } });
+    expect(owner.resumePlan()).toEqual({ from: 'checkpoint', positions: { 0: 5, 1: 3 }, authoritative: true });
     await zombie.close?.();
     await owner.close?.();
     const effects = (await atomicStore.readEffects!(readContext(workDir), {})).effects;

@@ -20,7 +20,7 @@ describe('state-snapshot: state and offsets in one snapshot, a side log outside 
     expect(JSON.parse(child.stdout.trim())).toEqual({ committedRows: 2, lock: 'database is locked' });
 
     const restarted = stateSnapshot.create(fakeRuntime(workDir, 'a-1'), {});
-    expect(restarted.resumePlan()).toEqual({ from: 'checkpoint', positions: { 0: 4, 1: 2 } });
+    expect(restarted.resumePlan()).toEqual({ from: 'checkpoint', positions: { 0: 4, 1: 2 }, authoritative: true });
     await applyAll(restarted, [...deliveries(0, 4, 10), ...deliveries(1, 2, 5)]);
     await restarted.save?.({ 0: 10, 1: 5 });
     await restarted.close?.();
@@ -55,7 +55,7 @@ describe('state-snapshot: state and offsets in one snapshot, a side log outside 
     await applyAll(strategy, deliveries(0, 0, 3));
     await strategy.save?.({ 0: 3 });
     await applyAll(strategy, deliveries(0, 3, 6));
-    expect(strategy.resumePlan()).toEqual({ from: 'checkpoint', positions: { 0: 3 } });
+    expect(strategy.resumePlan()).toEqual({ from: 'checkpoint', positions: { 0: 3 }, authoritative: true });
     await applyAll(strategy, deliveries(0, 3, 6));
     await strategy.save?.({ 0: 6 });
     await strategy.close?.();
@@ -74,7 +74,7 @@ describe('state-snapshot: state and offsets in one snapshot, a side log outside 
     await applyAll(owner, deliveries(0, 0, 4));
     await owner.save?.({ 0: 4 });
     await expect(zombie.save?.({ 0: 2 })).rejects.toBeInstanceOf(FencedError);
-    expect(owner.resumePlan()).toEqual({ from: 'checkpoint', positions: { 0: 4 } });
+    expect(owner.resumePlan()).toEqual({ from: 'checkpoint', positions: { 0: 4 }, authoritative: true });
     await zombie.close?.();
     await owner.close?.();
     expect((await stateSnapshot.readEffects!(readContext(workDir, deliveries(0, 0, 4)), {})).state?.matches).toBe(true);
