@@ -8,11 +8,15 @@ import type { HistoryEvent } from './events.ts';
  */
 export class JsonlWriter {
   readonly path: string;
-  constructor(path: string) {
+  /** Told of each event appended one by one (not of appendMany's bulk: the produced messages). */
+  private readonly onAppend: ((event: HistoryEvent) => void) | undefined;
+  constructor(path: string, onAppend?: (event: HistoryEvent) => void) {
     this.path = path;
+    this.onAppend = onAppend;
   }
   append(event: HistoryEvent): void {
     appendFileSync(this.path, JSON.stringify(event) + '\n');
+    this.onAppend?.(event);
   }
   appendMany(events: readonly HistoryEvent[]): void {
     if (events.length === 0) return;

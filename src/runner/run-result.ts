@@ -1,6 +1,7 @@
 import type { BrokerDescription } from '../broker/broker.ts';
 import type { CheckResult, StrategyReport } from '../checker/check.ts';
 import type { CrashPlan } from '../history/events.ts';
+import type { GroupView } from '../kafka/group-view.ts';
 import type { StrategyChoice } from '../strategies/strategy.ts';
 import type { StrategyPrediction } from './scenario.ts';
 
@@ -37,6 +38,8 @@ export interface RunResult {
   verdict: CheckResult['verdict'];
   problems: string[];
   matchesPrediction: boolean;
+  /** Each group's committed offsets and lag as the broker reported them after the run (before any clean-up). */
+  kafka?: GroupView[];
   timings: Partial<Record<Phase, number>>;
   resultsDir: string;
 }

@@ -6,9 +6,10 @@ import { check } from '../checker/check.ts';
 import type { ChildConfig } from '../consumer/protocol.ts';
 import type { BetweenContext } from '../faults/fault.ts';
 import { startLine } from '../faults/start-line.ts';
-import type { Guarantee, Positions } from '../history/events.ts';
+import type { Guarantee, HistoryEvent, Positions } from '../history/events.ts';
 import { JsonlWriter } from '../history/jsonl.ts';
 import { createKafka, externalSessionTimeoutMs, teachingSessionTimeoutMs } from '../kafka/client.ts';
+import { groupsOf, readKafkaView } from '../kafka/group-view.ts';
 import { RunResources } from '../kafka/run-resources.ts';
 import { produceNumbered, topicOffsets } from '../kafka/topic.ts';
 import { checkpointPath } from '../strategies/file-checkpoint.ts';
@@ -21,6 +22,7 @@ import { runPhase } from './consume-phase.ts';
 import { assignTriggers, planInstances, type Instance } from './instances.ts';
 import { judgeDrain, LiveFaults } from './live-faults.ts';
 import { resultRows } from './rows.ts';
+import { RunWatch } from './run-watch.ts';
 import type { Phase, RunResult } from './run-result.ts';
 import type { AnyScenario, Knobs } from './scenario.ts';
 import { Supervisor } from './supervisor.ts';
@@ -30,9 +32,13 @@ export interface RunOptions {
   resultsRoot?: string;
   /** Where the run's files go; by default results/<scenario>/<timestamp>-<id>/. */
   workDir?: string;
-  /** Phase changes and progress texts for the one-line progress display. */
-  onPhase?: (phase: Phase) => void;
+  /** Phase changes (awaited: step mode holds the run there, when no consumer runs) and progress texts. */
+  onPhase?: (phase: Phase) => void | Promise<void>;
   onProgress?: (text: string) => void;
+  /** Significant events as they happen: faults, crashes, exits, resume points (src/runner/run-watch.ts). */
+  onEvent?: (event: HistoryEvent) => void;
+  /** Leave the run's topics and groups on a broker that outlives the run (for Kafka's own tools). */
+  keep?: boolean;
   /** Ctrl-C: kills every strategy process and rejects. */
   signal?: AbortSignal;
   /** Time already spent starting the broker, for the timings table. */
@@ -56,7 +62,8 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
   const timings: RunResult['timings'] = {};
   if (options.brokerStartMs !== undefined) timings['broker start'] = options.brokerStartMs;
   const phase = async <T>(name: Phase, work: () => Promise<T>): Promise<T> => {
-    options.onPhase?.(name);
+    await options.onPhase?.(name);
+    watch.phase();
     const began = performance.now();
     try {
       return await work();
@@ -65,7 +72,7 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
     }
   };
 
-  const runnerHistory = new JsonlWriter(join(workDir, 'history-runner.jsonl'));
+  const runnerHistory = new JsonlWriter(join(workDir, 'history-runner.jsonl'), (event) => watch.runnerEvent(event));
   const kafka = createKafka(options.broker.brokers, `kol-runner-${runId}`, { security: options.broker.security });
   const admin = kafka.admin();
   await admin.connect();
@@ -75,7 +82,15 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
   const instances = planInstances(scenario, resources, workDir);
   const faults = [startLine(instances, knobs.partitions), ...scenarioFaults];
   const ownerOf = assignTriggers(instances, faults);
-  const supervisor = new Supervisor(workDir, runnerHistory, (instance, message) => live.onMessage(instance, message));
+  const watch = new RunWatch({
+    historyPathOf: (name) => instances.find((i) => i.name === name)?.historyPath,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+  });
+  const supervisor = new Supervisor(workDir, runnerHistory, (instance, message) => {
+    live.onMessage(instance, message);
+    watch.message(instance, message);
+  });
   const live = new LiveFaults({
     faults,
     ownerOf,
@@ -83,7 +98,6 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
     broker: options.broker,
     history: runnerHistory,
     onFailure: () => supervisor.killAll(),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   const onAbort = () => supervisor.killAll();
   options.signal?.addEventListener('abort', onAbort);
@@ -119,7 +133,7 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
       triggers: incarnation === 1 ? i.triggers : [],
       drainTo: produced.end,
       logStart,
-      sessionTimeoutMs: options.broker.disposable ? (scenario.sessionTimeoutMs ?? teachingSessionTimeoutMs) : externalSessionTimeoutMs(),
+      sessionTimeoutMs: options.broker.disposable || options.broker.teaching ? (scenario.sessionTimeoutMs ?? teachingSessionTimeoutMs) : externalSessionTimeoutMs(),
       securityFromEnv: options.broker.security !== undefined,
     });
     const phaseOptions = { supervisor, live, sequential: scenario.sequential === true, timeoutMs: options.phaseTimeoutMs ?? 90_000, signal: options.signal };
@@ -155,7 +169,11 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
     if (crashed.length > 0) {
       // A fault may have moved the log start (deleted records): restarts must know the new one.
       const { logStart } = await topicOffsets(admin, topic);
-      await phase('restart+drain', () => runPhase(crashed.map((i) => childConfig(i, 2, logStart)), { ...phaseOptions, judge: judgeDrain }));
+      const restarts = crashed.map((i) => childConfig(i, 2, logStart));
+      await phase('restart+drain', () => {
+        for (const config of restarts) watch.restarting(config.instance, config.sessionTimeoutMs);
+        return runPhase(restarts, { ...phaseOptions, judge: judgeDrain });
+      });
     }
     if (live.failure) throw live.failure;
     if (live.artifacts.length > 0) throw new HarnessArtifactError(live.artifacts.join('; '));
@@ -178,7 +196,9 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
       const rowEffects = Object.fromEntries([...effects].map(([row, read]) => [row, read.effects]));
       const checked = check({ claims, members, events, effects: rowEffects, logStartOffsets: produced.logStart, endOffsets: produced.end, deletedBefore });
       const rows = resultRows(checked, instances, events, scenario.predict(knobs), effects, { rebalancesExpected: scenario.rebalances === 'expected' });
-      return { checked, rows };
+      // Before any clean-up: what Kafka's own tools would show for this run's groups.
+      const kafkaView = await readKafkaView(admin, topic, groupsOf(instances), events);
+      return { checked, rows, kafkaView };
     });
 
     const runResult: RunResult = {
@@ -193,6 +213,7 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
       verdict: strategies.checked.verdict,
       problems: strategies.checked.problems,
       matchesPrediction: strategies.rows.every((s) => s.matchesPrediction),
+      kafka: strategies.kafkaView,
       timings,
       resultsDir: workDir,
     };
@@ -201,9 +222,10 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     supervisor.killAll();
+    watch.stopTicking();
     // A disposable broker goes away with everything on it; on anyone else's cluster the run
-    // removes what it created, also after a failure or Ctrl-C.
-    if (!options.broker.disposable) {
+    // removes what it created, also after a failure or Ctrl-C (unless asked to keep it).
+    if (!options.broker.disposable && !options.keep) {
       options.onProgress?.("removing this run's topic and groups");
       for (const problem of await resources.cleanUp()) process.stderr.write(`warning: ${problem}\n`);
     }
