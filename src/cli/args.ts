@@ -12,6 +12,10 @@ export interface CliOptions {
   json: boolean;
   lang: string | undefined;
   broker: string | undefined;
+  /** Step mode: stop at each phase and significant event, go on at Enter. */
+  step: boolean;
+  /** Leave the run's topic and groups on the broker (lesson broker or external cluster). */
+  keep: boolean;
   knobs: GivenKnobs;
 }
 
@@ -24,6 +28,8 @@ const generalOptions = {
   json: { type: 'boolean' },
   lang: { type: 'string' },
   broker: { type: 'string' },
+  step: { type: 'boolean' },
+  keep: { type: 'boolean' },
 } as const;
 
 /** Turns argv into options; anything malformed is a UserError naming the flag and value. */
@@ -56,6 +62,8 @@ export function parseCli(argv: string[]): CliOptions {
     json: values.json === true,
     lang,
     broker: values.broker as string | undefined,
+    step: values.step === true,
+    keep: values.keep === true,
     knobs,
   };
 }

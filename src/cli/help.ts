@@ -16,7 +16,11 @@ const options = `Options:
   --lang en|zh           language of the lesson (default: from LANG, else en)
   --broker container|local|external
                          where Kafka comes from (default: external if KAFKA_BROKERS is set,
-                         else a container if a Docker engine answers, else the local JVM broker)
+                         else the lesson broker of \`npm run broker\` if one runs, else a container
+                         if a Docker engine answers, else the local JVM broker)
+  --step                 stop at each phase and event, say what to watch, go on at Enter
+  --keep                 leave the run's topic and groups on the broker (lesson broker or
+                         KAFKA_BROKERS) and print the commands of Kafka's own tools
   -h, --help             this help; after a scenario name, that scenario's knobs`;
 
 const environment = `Environment:

@@ -21,6 +21,7 @@ try {
   process.exitCode = await scenarioCommand(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
+    stdin: process.stdin,
     env: process.env,
     signal: abort.signal,
     stoppedBy: () => stoppedBy,

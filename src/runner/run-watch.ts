@@ -98,7 +98,7 @@ export class RunWatch {
     if (state.kind === 'count') return String(state.processed);
     if (state.kind === 'ended') return state.text;
     const left = state.until - this.now();
-    return left > 0 ? `⏳ the killed member's session expires in ${(left / 1000).toFixed(1)} s` : '⏳ rejoining the group';
+    return left > 0 ? `⏳ waits ${(left / 1000).toFixed(1)} s for the killed member's session` : '⏳ rejoining the group';
   }
 
   private render(): void {

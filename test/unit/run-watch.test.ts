@@ -38,7 +38,7 @@ test('a restarted consumer counts down the dead member session from the kill, un
   watch.phase();
   tick(1000);
   watch.restarting('a', 3000);
-  expect(texts.at(-1)).toBe("a ⏳ the killed member's session expires in 2.0 s");
+  expect(texts.at(-1)).toBe("a ⏳ waits 2.0 s for the killed member's session");
   tick(2500);
   expect(watch.text()).toBe('a ⏳ rejoining the group');
   watch.message('a', { type: 'joined', partitions: [0] });
