@@ -160,7 +160,10 @@ function serverProperties({ port, controllerPort, logDir }: { port: number; cont
 // disposable: it is killed, not shut down, and its data folder goes with it.
 // USR1 kills the JVM and USR2 starts it again on the same data (the broker-restart fault);
 // a signal interrupts \`read\` with a status above 128, which is not the pipe closing.
+// Ctrl-C in a terminal reaches the whole process group: the watchdog ignores SIGINT (an
+// untrapped one would end it and orphan the JVM) and waits for the harness to close the pipe.
 const watchdogScript = `
+trap '' INT
 cmd=("$@")
 start() { "\${cmd[@]}" & jvm=$!; }
 crash() { kill -9 $jvm 2>/dev/null; wait $jvm 2>/dev/null; jvm=; }
