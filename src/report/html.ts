@@ -1,7 +1,7 @@
 import type { HistoryEvent } from '../history/events.ts';
 import type { RunResult, StrategyResult } from '../runner/run-result.ts';
 import { formatPrediction, type AnyScenario } from '../runner/scenario.ts';
-import { describeGroupView, kafkaViewTitle } from './kafka-view.ts';
+import { kafkaViewLines, kafkaViewTitle } from './kafka-view.ts';
 import { guaranteeLabel, labels, phaseLabels } from './labels.ts';
 import { langs, type Lang } from './lang.ts';
 import { buildTimelines } from './offset-history.ts';
@@ -56,8 +56,9 @@ function tableHtml(strategies: readonly StrategyResult[]): string {
 /** Per group: what the broker reports (committed, lag) next to what the strategy believes. */
 function kafkaViewHtml(result: RunResult): string {
   if (!result.kafka) return '';
-  const items = result.kafka.map(
-    (v) => `<li data-group="${escapeXml(v.group)}"><b>${escapeXml(v.row)}</b>: ${escapeXml(describeGroupView(v, 'en'))} <span class="zh">${escapeXml(describeGroupView(v, 'zh'))}</span></li>`,
+  const [en, zh] = [kafkaViewLines(result, 'en'), kafkaViewLines(result, 'zh')];
+  const items = en.map(
+    (v, i) => `<li data-group="${escapeXml(v.group)}"><b>${escapeXml(v.row)}</b>: ${v.lines.map((line, j) => `${escapeXml(line)} <span class="zh">${escapeXml(zh[i]!.lines[j]!)}</span>`).join('<br>')}</li>`,
   );
   return `<p class="meta">${escapeXml(kafkaViewTitle.en)} <span class="zh">${escapeXml(kafkaViewTitle.zh)}</span></p><ul class="kafka-view">${items.join('')}</ul>`;
 }

@@ -1,6 +1,7 @@
 import type { GroupView } from '../kafka/group-view.ts';
 import type { Positions } from '../history/events.ts';
 import type { SavedVia } from '../strategies/strategy.ts';
+import type { RunResult } from '../runner/run-result.ts';
 import type { Lang } from './lang.ts';
 
 /**
@@ -31,9 +32,26 @@ const believedNoun: Record<Lang, Record<SavedVia, string>> = {
 };
 
 export const kafkaViewTitle: Record<Lang, string> = {
-  en: "Kafka's own view (committed offsets and lag read from the broker after the run, before any clean-up)",
-  zh: 'Kafka 自己的视角（运行结束后、清理之前从 broker 读取的已提交偏移量和积压 lag）',
+  en: "Kafka's own view (committed offsets and lag read from the broker once the crashed processes had died, and after the run, before any clean-up)",
+  zh: 'Kafka 自己的视角（在崩溃的进程死掉之后、以及运行结束后清理之前，从 broker 读取的已提交偏移量和积压 lag）',
 };
+
+const moments: Record<Lang, { crash: string; end: string }> = {
+  en: { crash: 'at the crash', end: 'after the run' },
+  zh: { crash: '崩溃时', end: '运行结束后' },
+};
+
+/** Per group: its row, and what Kafka reported at the crash (when there was one) and after the run. */
+export function kafkaViewLines(result: RunResult, lang: Lang): Array<{ row: string; group: string; lines: string[] }> {
+  const sep = lang === 'zh' ? '：' : ': ';
+  return (result.kafka ?? []).map((view) => {
+    const atCrash = result.kafkaAtCrash?.find((v) => v.group === view.group);
+    const lines = atCrash
+      ? [`${moments[lang].crash}${sep}${describeGroupView(atCrash, lang)}`, `${moments[lang].end}${sep}${describeGroupView(view, lang)}`]
+      : [describeGroupView(view, lang)];
+    return { row: view.row, group: view.group, lines };
+  });
+}
 
 /** One group's line without its row name, e.g. "Kafka: committed 200 of 1000, lag 800 · the file says 1000". */
 export function describeGroupView(view: GroupView, lang: Lang): string {

@@ -40,6 +40,8 @@ export interface RunResult {
   matchesPrediction: boolean;
   /** Each group's committed offsets and lag as the broker reported them after the run (before any clean-up). */
   kafka?: GroupView[];
+  /** The same, read once the first processes had ended, before any restart (runs with a crash). */
+  kafkaAtCrash?: GroupView[];
   timings: Partial<Record<Phase, number>>;
   resultsDir: string;
 }

@@ -145,6 +145,9 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
       ),
     );
 
+    // What Kafka knew once the first processes had died, before any restart (the lesson's "committed 200 of 1000").
+    const kafkaAtCrash = toRestart.size > 0 ? await readKafkaView(admin, topic, groupsOf(instances), collectHistory(workDir, instances)) : undefined;
+
     const between: BetweenContext = {
       workDir,
       topic,
@@ -214,6 +217,7 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
       problems: strategies.checked.problems,
       matchesPrediction: strategies.rows.every((s) => s.matchesPrediction),
       kafka: strategies.kafkaView,
+      ...(kafkaAtCrash ? { kafkaAtCrash } : {}),
       timings,
       resultsDir: workDir,
     };

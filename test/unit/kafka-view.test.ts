@@ -32,3 +32,18 @@ test('what the strategy believes: the last save per partition of the group membe
     { row: 'b', group: 'h', instances: ['b'] },
   ]);
 });
+
+test('with a crash: what Kafka reported once the processes had died, then after the run', async () => {
+  const { kafkaViewLines } = await import('../../src/report/kafka-view.ts');
+  const atCrash = view({ group: 'g1', row: 'manual-commit', committed: { 0: 200 }, lag: 800, believed: { via: 'kafka-commit', positions: { 0: 200 } } });
+  const after = view({ group: 'g1', row: 'manual-commit', committed: { 0: 1000 }, lag: 0, believed: { via: 'kafka-commit', positions: { 0: 1000 } } });
+  const result = { kafka: [after], kafkaAtCrash: [atCrash] } as unknown as import('../../src/runner/run-result.ts').RunResult;
+  expect(kafkaViewLines(result, 'en')).toEqual([
+    {
+      row: 'manual-commit',
+      group: 'g1',
+      lines: ['at the crash: Kafka: committed 200 of 1000, lag 800 · its last commit says 200', 'after the run: Kafka: committed 1000 of 1000, lag 0 · its last commit says 1000'],
+    },
+  ]);
+  expect(kafkaViewLines({ kafka: [after] } as never, 'zh')[0]!.lines).toEqual(['Kafka：已提交 1000 / 1000，积压 0 · 它最后一次提交记录 1000']);
+});
