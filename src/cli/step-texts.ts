@@ -44,7 +44,7 @@ export function describeEvent(event: HistoryEvent, lang: Lang): string | undefin
       return zh ? `⚡ 故障：${event.description}。接下来注意：每个策略重启后如何应对。` : `⚡ Fault: ${event.description}. Watch next: how each strategy copes with it.`;
     case 'joined':
       return zh
-        ? `▸ ${event.strategy}（第 ${event.incarnation} 个进程）加入了组，从${at(event.resumeFrom, lang)}开始读。从这里起的消息它都会再读一遍：之前已处理但未保存的会重复，已保存却从未处理的就丢失了。`
+        ? `▸ ${event.strategy}（第 ${event.incarnation} 个进程）加入了组，从${at(event.resumeFrom, lang)} 开始读。从这里起的消息它都会再读一遍：之前已处理但未保存的会重复，已保存却从未处理的就丢失了。`
         : `▸ ${event.strategy} (process ${event.incarnation}) joined its group and resumes at ${at(event.resumeFrom, lang)}. It reads everything from there again: what was processed but not saved before this point is processed twice; what was saved but never processed is lost.`;
     default:
       return undefined;
