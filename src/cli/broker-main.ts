@@ -9,6 +9,7 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { teachingBrokerSettings } from '../broker/broker-settings.ts';
 import { chooseBrokerKind, resolveBrokerKind, startBroker } from '../broker/choose.ts';
+import { isPortInUse } from '../broker/free-port.ts';
 import { findTeachingBroker, removeTeachingState, teachingStatePath, writeTeachingState } from '../broker/teaching.ts';
 import { consumerSettings, teachingSessionTimeoutMs } from '../kafka/client.ts';
 import { EnvironmentError, ExitCode, UserError, describeUserError, runFailure } from '../util/errors.ts';
@@ -77,11 +78,26 @@ try {
         '',
       ].join('\n'),
     );
+    // A broker that dies under the lesson is said at once (runs would find it silent and start their own).
+    let died = false;
+    let misses = 0;
+    const port = Number(broker.brokers[0]!.split(':').at(-1));
+    const health = setInterval(() => {
+      void isPortInUse(port).then((listening) => {
+        misses = listening ? 0 : misses + 1;
+        if (misses >= 2) {
+          died = true;
+          stopping?.();
+        }
+      });
+    }, 3000);
     if (!abort.signal.aborted) await new Promise<void>((resolve) => (stopping = resolve));
-    process.stderr.write('stopping the lesson broker…\n');
+    clearInterval(health);
+    process.stderr.write(died ? `the lesson broker stopped answering on port ${port}; see ${shown(logPath)}\n` : 'stopping the lesson broker…\n');
     removeTeachingState();
     await broker.stop();
     process.stderr.write('stopped\n');
+    if (died) process.exitCode = ExitCode.environment;
   }
 } catch (error) {
   removeTeachingState();
