@@ -17,6 +17,11 @@ export interface StartedBroker extends AsyncDisposable {
   readonly readyMs: number;
   /** True when the harness created this broker and may do anything with it. */
   readonly disposable: boolean;
+  /**
+   * Runs the teaching settings (group.min.session.timeout.ms=1000) though this run did not
+   * start it (`npm run broker`): consumers may use the short teaching session.
+   */
+  readonly teaching?: boolean;
   /** TLS/SASL for an external cluster (from the environment); undefined for a broker we started. */
   readonly security?: ClientSecurity;
   /** Kills the broker process hard (SIGKILL), keeping its data; only for a broker the harness started. */

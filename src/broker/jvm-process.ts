@@ -31,7 +31,10 @@ export function brokerJvmArgs(libs: string, { heapMb }: { heapMb: { min: number;
 // USR1 kills the JVM and USR2 starts it again on the same data (broker-restart, leader-failover);
 // HUP stops it gracefully and waits for it (a JVM that dumps its class archive at exit);
 // a signal interrupts \`read\` with a status above 128, which is not the pipe closing.
+// Ctrl-C in a terminal reaches the whole process group: the watchdog ignores SIGINT (an
+// untrapped one would end it and orphan the JVM) and waits for the harness to close the pipe.
 const watchdogScript = `
+trap '' INT
 cmd=("$@")
 start() { "\${cmd[@]}" & jvm=$!; }
 crash() { kill -9 $jvm 2>/dev/null; wait $jvm 2>/dev/null; jvm=; }

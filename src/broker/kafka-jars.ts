@@ -67,3 +67,26 @@ function run(command: string, args: string[]): Promise<{ code: number | null; ou
     child.on('close', (code) => resolve({ code, output }));
   });
 }
+
+/**
+ * Kafka's command-line tools (kafka-consumer-groups, the console consumer) live in the
+ * org.apache.kafka:kafka-tools jar, which the broker does not need: fetched on first use
+ * into a folder of its own, next to the broker's jars (whose classpath it completes).
+ * Undefined when Maven cannot fetch it.
+ */
+export async function ensureKafkaToolsJar(version = kafkaVersion()): Promise<string | undefined> {
+  const dir = join(cacheDir, `kafka-tools-${version}`);
+  const jar = join(dir, `kafka-tools-${version}.jar`);
+  if (existsSync(jar)) return jar;
+  const staging = `${dir}.partial-${process.pid}`;
+  mkdirSync(staging, { recursive: true });
+  const args = ['-B', '-q', 'dependency:copy', `-Dartifact=org.apache.kafka:kafka-tools:${version}`, '-Dtransitive=false', `-DoutputDirectory=${staging}`];
+  const { code } = await run('mvn', args).catch(() => ({ code: -1 }));
+  if (code !== 0 || !existsSync(join(staging, `kafka-tools-${version}.jar`))) {
+    rmSync(staging, { recursive: true, force: true });
+    return undefined;
+  }
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(staging, dir);
+  return jar;
+}

@@ -20,6 +20,10 @@ export interface CliOptions {
   jobs: number;
   /** The Kafka client the strategies run on. */
   client: ClientName;
+  /** Step mode: stop at each phase and significant event, go on at Enter. */
+  step: boolean;
+  /** Leave the run's topic and groups on the broker (lesson broker or external cluster). */
+  keep: boolean;
   knobs: GivenKnobs;
 }
 
@@ -41,6 +45,8 @@ const generalOptions = {
   'keep-runs': { type: 'string' },
   jobs: { type: 'string' },
   client: { type: 'string' },
+  step: { type: 'boolean' },
+  keep: { type: 'boolean' },
 } as const;
 
 /** Turns argv into options; anything malformed is a UserError naming the flag and value. */
@@ -78,6 +84,8 @@ export function parseCli(argv: string[]): CliOptions {
     keepRuns: typeof values['keep-runs'] === 'string' ? parseWholeNumber('keep-runs', values['keep-runs']) : defaultRunsKept,
     jobs: typeof values.jobs === 'string' ? Math.max(1, parseWholeNumber('jobs', values.jobs)) : defaultJobs,
     client: client as ClientName,
+    step: values.step === true,
+    keep: values.keep === true,
     knobs,
   };
 }

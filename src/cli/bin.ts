@@ -21,6 +21,7 @@ export async function runBin(command: (argv: string[], io: Io) => Promise<number
     process.exitCode = await command(process.argv.slice(2), {
       stdout: process.stdout,
       stderr: process.stderr,
+      stdin: process.stdin,
       env: process.env,
       signal: abort.signal,
       stoppedBy: () => stoppedBy,

@@ -16,8 +16,11 @@ const options = `Options:
   --lang en|zh           language of the lesson (default: from LANG, else en)
   --broker container|local|external|cluster
                          where Kafka comes from (default: external if KAFKA_BROKERS is set,
-                         else a container if a Docker engine answers, else the local JVM broker;
-                         cluster: three local KRaft nodes, replication factor 3, for leader-failover)
+                         else the lesson broker of \`npm run broker\` if one runs, else a container
+                         if a Docker engine answers, else the local JVM broker)
+  --step                 stop at each phase and event, say what to watch, go on at Enter
+  --keep                 leave the run's topic and groups on the broker (lesson broker or
+                         KAFKA_BROKERS) and print the commands of Kafka's own tools
   --keep-runs N          run folders kept per scenario under results/ (default 20; older ones are deleted)
   --jobs N               with all: scenarios run at once on the one broker (default 3; those that
                          kill or restart the broker run alone)

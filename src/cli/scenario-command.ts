@@ -2,6 +2,8 @@ import { join, relative } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { scenarios, findScenario } from '../../scenarios/index.ts';
 import { chooseBrokerKind, resolveBrokerKind, startBroker } from '../broker/choose.ts';
+import { ensureKafkaToolsJar } from '../broker/kafka-jars.ts';
+import { connectTeachingBroker, lessonBrokerFor } from '../broker/teaching.ts';
 import { colorsFor } from '../report/colors.ts';
 import { detectLang } from '../report/lang.ts';
 import { renderSummary } from '../report/summary.ts';
@@ -19,6 +21,10 @@ import { Progress } from '../util/progress.ts';
 import { closest, parseCli } from './args.ts';
 import { unmetBrokerNeed } from './broker-needs.ts';
 import { pauseInPhase, writeInterruptedRecord } from './interrupted.ts';
+import type { HistoryEvent } from '../history/events.ts';
+import { keptLines } from './kafka-tools.ts';
+import { StepMode } from './step.ts';
+import { noTerminal } from './step-texts.ts';
 import { listScenarios, scenarioHelp, usage } from './help.ts';
 import { outcomeOf } from './outcome.ts';
 import { resolveKnobs } from './resolve-knobs.ts';
@@ -26,6 +32,8 @@ import { resolveKnobs } from './resolve-knobs.ts';
 export interface Io {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
+  /** Read only by --step (Enter goes on). */
+  stdin?: NodeJS.ReadStream;
   env: NodeJS.ProcessEnv;
   signal?: AbortSignal;
   /** Which signal stopped the run, once `signal` is aborted (SIGTERM exits 143, Ctrl-C 130). */
@@ -59,13 +67,22 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
     io.stdout.write(`${scenarioHelp(chosen[0], lang)}\n`);
     return ExitCode.ok;
   }
+  if (options.step && io.stdin?.isTTY !== true) throw new UserError(noTerminal.message, { hint: noTerminal.hint });
   if (runAll && Object.keys(options.knobs).length > 0) {
     throw new UserError('"all" runs every scenario with its own defaults; knob flags apply to one scenario at a time.');
   }
   const plan = chosen.map((scenario: AnyScenario) => ({ scenario, knobs: resolveKnobs(scenario, options.knobs) }));
   // Decided before anything is written, so "nothing usable here" comes first and alone.
   const brokerChoice = chooseBrokerKind(options.broker, io.env);
-  const brokerKind = await resolveBrokerKind(brokerChoice, io.env, undefined, (line) => void io.stderr.write(`${line}\n`));
+  const say = (line: string) => void io.stderr.write(`${line}\n`);
+  // The lesson broker of `npm run broker`, when one runs (found without any configuration).
+  const lesson = await lessonBrokerFor(brokerChoice, io.env, say);
+  const brokerKind = lesson ? 'external' : await resolveBrokerKind(brokerChoice, io.env, undefined, say);
+  if (options.keep && brokerKind !== 'external') {
+    throw new UserError("--keep leaves the run's topic and groups on the broker, but this run's broker is disposable: it is deleted when the run ends.", {
+      hint: 'Start a broker for the lesson with `npm run broker` in another terminal (runs find it by themselves), or use a cluster with KAFKA_BROKERS.',
+    });
+  }
   // Killing the broker or a node needs one the harness runs as processes of its own.
   for (const p of plan.slice()) {
     const unmet = unmetBrokerNeed(p.scenario, brokerKind);
@@ -80,6 +97,9 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
 
   const c = colorsFor(io.stdout, io.env);
   const progress = new Progress(io.stderr, { quiet: options.json });
+  const step = options.step
+    ? new StepMode({ input: io.stdin!, output: io.stderr, signal: io.signal, beforeStop: () => progress.done(), width: screenWidth(io.stderr, io.env) }, lang)
+    : undefined;
   const stamp = timestamp();
   const workDirOf = (name: string) => join(resultsDir, name, stamp);
   const brokerDir = workDirOf(runAll ? 'all' : plan[0]!.scenario.name);
@@ -95,14 +115,13 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
   io.stderr.write(`results: ${runAll ? join(shown(resultsDir), '<scenario>', stamp) : shown(brokerDir)}\n`);
 
   try {
+    await step?.beforePhase('broker start');
     progress.startPhase('broker start');
     const began = performance.now();
-    // Disposed (killed, container removed) when this block is left, however it is left.
-    await using broker = await startBroker(
-      brokerKind,
-      { logPath: join(brokerDir, 'broker.log'), onProgress: (text) => progress.update(text), signal: io.signal },
-      io.env,
-    );
+    // Disposed (killed, container removed) when this block is left, however it is left; the lesson broker is not ours to stop.
+    await using broker = lesson
+      ? connectTeachingBroker(lesson)
+      : await startBroker(brokerKind, { logPath: join(brokerDir, 'broker.log'), onProgress: (text) => progress.update(text), signal: io.signal }, io.env);
     const brokerStartMs = Math.round(performance.now() - began);
     const runOne = ({ scenario, knobs }: (typeof plan)[number], index: number) => {
       current = workDirOf(scenario.name);
@@ -113,12 +132,16 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
         workDir: current,
         brokerStartMs: index === 0 ? brokerStartMs : undefined,
         signal: io.signal,
-        onPhase: (phase) => {
+        onPhase: async (phase) => {
           phaseNow = phase;
-          progress.startPhase(runAll ? `${scenario.name}: ${phase}` : phase);
-          return pauseInPhase(phase, io.env, io.signal);
+          const label = runAll ? `${scenario.name}: ${phase}` : phase;
+          await step?.beforePhase(phase, label);
+          progress.startPhase(label);
+          await pauseInPhase(phase, io.env, io.signal);
         },
         onProgress: (text) => progress.update(text),
+        ...(step ? { onEvent: (event: HistoryEvent) => step.event(event) } : {}),
+        keep: options.keep,
       });
     };
     // Scenarios that leave the broker alone run side by side (their waits are session
@@ -129,6 +152,7 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
     for (const [i, result] of (await inPool(together, options.jobs, runOne)).entries()) byName.set(together[i]!.scenario.name, result);
     for (const p of plan.filter(alone)) byName.set(p.scenario.name, await runOne(p, byName.size));
     const results = plan.map((p) => byName.get(p.scenario.name)!);
+    await step?.flush();
     phaseNow = 'report';
     progress.startPhase('report');
     await pauseInPhase('report', io.env, io.signal);
@@ -144,6 +168,10 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
       io.stdout.write(renderReport(result, scenario, lang, c, { width: screenWidth(io.stdout, io.env), events: runHistory(result), rowOf: rowOfFor(scenario) }) + '\n');
     }
     if (!options.json) io.stdout.write(c.dim(`report: ${relative(process.cwd(), reports.at(-1)!)}`) + '\n');
+    if (options.keep) {
+      const toolsJar = await ensureKafkaToolsJar();
+      for (const result of results) for (const line of keptLines(result, toolsJar, io.env)) (options.json ? io.stderr : io.stdout).write(`${line}\n`);
+    }
     // A signal that came while the report was written still ends the run as interrupted.
     io.signal?.throwIfAborted();
     const outcome = outcomeOf(results, shown);

@@ -11,11 +11,15 @@ export class JsonlWriter {
   readonly path: string;
   #fd: number | undefined;
   #closed = false;
-  constructor(path: string) {
+  /** Told of each event appended one by one (not of appendMany's bulk: the produced messages). */
+  private readonly onAppend: ((event: HistoryEvent) => void) | undefined;
+  constructor(path: string, onAppend?: (event: HistoryEvent) => void) {
     this.path = path;
+    this.onAppend = onAppend;
   }
   append(event: HistoryEvent): void {
     this.#write(JSON.stringify(event) + '\n');
+    this.onAppend?.(event);
   }
   appendMany(events: readonly HistoryEvent[]): void {
     // In slices: one string for a million events would be tens of megabytes at once.

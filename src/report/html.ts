@@ -1,6 +1,7 @@
 import type { HistoryEvent } from '../history/events.ts';
 import type { RunResult, StrategyResult } from '../runner/run-result.ts';
 import { formatPrediction, type AnyScenario } from '../runner/scenario.ts';
+import { kafkaViewLines, kafkaViewTitle } from './kafka-view.ts';
 import { guaranteeLabel, labels, phaseLabels } from './labels.ts';
 import { langs, type Lang } from './lang.ts';
 import { buildTimelines } from './offset-history.ts';
@@ -52,6 +53,16 @@ function tableHtml(strategies: readonly StrategyResult[]): string {
   return `<table class="results"><thead><tr>${head.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
+/** Per group: what the broker reports (committed, lag) next to what the strategy believes. */
+function kafkaViewHtml(result: RunResult): string {
+  if (!result.kafka) return '';
+  const [en, zh] = [kafkaViewLines(result, 'en'), kafkaViewLines(result, 'zh')];
+  const items = en.map(
+    (v, i) => `<li data-group="${escapeXml(v.group)}"><b>${escapeXml(v.row)}</b>: ${v.lines.map((line, j) => `${escapeXml(line)} <span class="zh">${escapeXml(zh[i]!.lines[j]!)}</span>`).join('<br>')}</li>`,
+  );
+  return `<p class="meta">${escapeXml(kafkaViewTitle.en)} <span class="zh">${escapeXml(kafkaViewTitle.zh)}</span></p><ul class="kafka-view">${items.join('')}</ul>`;
+}
+
 const legendWords: Record<Lang, Record<string, string>> = {
   en: { once: 'processed once', repeated: 'processed twice or more', lost: 'never processed (lost)', deleted: 'deleted by retention', saved: 'saved position', 'save-failed': 'save rejected', crash: 'crash', resume: 'restart resumed here', frozen: 'frozen' },
   zh: { once: '处理一次', repeated: '处理两次或更多', lost: '从未处理（丢失）', deleted: '被保留策略删除', saved: '保存的位置', 'save-failed': '保存被拒绝', crash: '崩溃', resume: '重启后从这里恢复', frozen: '被冻结' },
@@ -82,6 +93,7 @@ export function renderHtmlReport({ result, scenario, events, rowOf }: HtmlReport
     `<p class="summary" lang="en">${escapeXml(scenario.summary.en)}</p><p class="summary zh" lang="zh">${escapeXml(scenario.summary.zh)}</p>`,
     `<p class="meta">${both((l) => labels[l].broker)}: ${escapeXml(result.broker.description)}<br>topic: ${escapeXml(result.topic)} · ${escapeXml(knobs)}<br>${both((l) => labels[l].crash)}: ${escapeXml(crash)}${result.faults.map((x) => `<br>${both((l) => labels[l].fault)}: ${escapeXml(x)}`).join('')}</p>`,
     tableHtml(result.strategies),
+    kafkaViewHtml(result),
     problems.length > 0 ? `<ul class="problems">${problems.map((p) => `<li class="dup">${escapeXml(p)}</li>`).join('')}</ul>` : '',
     `<h2>${both((l) => (l === 'en' ? 'Offset timeline' : '偏移量时间线'))}</h2>`,
     `<p class="meta">x: offset (positions are the next offset to read) · one lane per process lifetime, in the order they started <span class="zh">横轴：偏移量；每条泳道是一次进程生命周期，按启动顺序排列</span></p>`,

@@ -3,6 +3,7 @@ import type { ChalkInstance } from 'chalk';
 import type { HistoryEvent } from '../history/events.ts';
 import type { RunResult, StrategyResult } from '../runner/run-result.ts';
 import { formatPrediction, type AnyScenario } from '../runner/scenario.ts';
+import { kafkaViewLines, kafkaViewTitle } from './kafka-view.ts';
 import { guaranteeLabel, labels, phaseLabels } from './labels.ts';
 import type { Lang } from './lang.ts';
 import { renderTimeline } from './timeline.ts';
@@ -35,6 +36,13 @@ export function renderReport(result: RunResult, scenario: AnyScenario, lang: Lan
     lines.push(...wrap(problem, c.yellow, '! ', '  '));
   }
   if (result.strategies.some((s) => s.unplannedRebalances > 0)) lines.push(...wrap(t.rebalance, c.yellow, '! ', '  '));
+  if (result.kafka) {
+    lines.push('', ...wrap(`${kafkaViewTitle[lang]}:`, c.dim));
+    for (const view of kafkaViewLines(result, lang)) {
+      lines.push(`  ${c.bold(view.row)}`);
+      for (const line of view.lines) lines.push(...wrap(line, undefined, '    ', '      '));
+    }
+  }
   if (options.events) lines.push('', renderTimeline(options.events, result, lang, c, { width, rowOf: options.rowOf }));
   lines.push('');
   lines.push(c.bold(`${t.why}:`));

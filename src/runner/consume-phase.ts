@@ -22,7 +22,6 @@ export interface PhaseOptions {
  */
 export async function runPhase(configs: readonly ChildConfig[], options: PhaseOptions): Promise<Set<string>> {
   const toRestart = new Set<string>();
-  options.live.clearProgress();
   const waves = options.sequential ? configs.map((c) => [c]) : [configs];
   for (const wave of waves) {
     const children = wave.map((config) => options.supervisor.start(config));

@@ -16,16 +16,14 @@ export class LiveFaults {
   readonly artifacts: string[] = [];
   failure: unknown;
   private readonly children = new Map<string, RunningChild>();
-  private readonly progress = new Map<string, string>();
   private readonly context: LiveContext;
   readonly #inFlight = new Set<Promise<void>>();
   private readonly faults: readonly Fault[];
   private readonly ownerOf: Map<string, Fault>;
   private readonly instances: readonly Instance[];
-  private readonly onProgress: ((text: string) => void) | undefined;
 
   constructor(
-    { faults, ownerOf, instances, broker, topic, history, onFailure, onProgress }: {
+    { faults, ownerOf, instances, broker, topic, history, onFailure }: {
       faults: readonly Fault[];
       ownerOf: Map<string, Fault>;
       instances: readonly Instance[];
@@ -35,13 +33,11 @@ export class LiveFaults {
       history: JsonlWriter;
       /** A fault failed: stop every process. */
       onFailure: () => void;
-      onProgress?: (text: string) => void;
     },
   ) {
     this.faults = faults;
     this.ownerOf = ownerOf;
     this.instances = instances;
-    this.onProgress = onProgress;
     this.context = {
       broker,
       topic,
@@ -68,8 +64,6 @@ export class LiveFaults {
     if (message.type === 'harness-artifact') this.artifacts.push(message.message);
     if (message.type === 'joined') for (const fault of this.faults) fault.joined?.(instance, message.partitions, this.context);
     if (message.type === 'reached') this.reached(instance, message.trigger);
-    this.progress.set(instance, message.type === 'progress' ? String(message.processed) : message.type);
-    this.onProgress?.([...this.progress].map(([i, s]) => `${i} ${s}`).join(' · '));
   }
 
   /** A first-phase exit, as the faults that touch the instance judge it; otherwise only a clean drain is fine. */
@@ -79,10 +73,6 @@ export class LiveFaults {
       if (judged !== undefined) return judged;
     }
     return judgeDrain(instance, exit);
-  }
-
-  clearProgress(): void {
-    this.progress.clear();
   }
 
   private reached(instance: string, id: string): void {

@@ -2,6 +2,7 @@ import type { BrokerDescription } from '../broker/broker.ts';
 import type { CheckResult, StrategyReport } from '../checker/check.ts';
 import type { ClientName } from '../consumer/clients.ts';
 import type { CrashPlan } from '../history/events.ts';
+import type { GroupView } from '../kafka/group-view.ts';
 import type { StrategyChoice } from '../strategies/strategy.ts';
 import type { StrategyPrediction } from './scenario.ts';
 
@@ -42,6 +43,10 @@ export interface RunResult {
   verdict: CheckResult['verdict'];
   problems: string[];
   matchesPrediction: boolean;
+  /** Each group's committed offsets and lag as the broker reported them after the run (before any clean-up). */
+  kafka?: GroupView[];
+  /** The same, read once the first processes had ended, before any restart (runs with a crash). */
+  kafkaAtCrash?: GroupView[];
   timings: Partial<Record<Phase, number>>;
   resultsDir: string;
 }

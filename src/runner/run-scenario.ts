@@ -7,9 +7,10 @@ import { defaultClient, type ClientName } from '../consumer/clients.ts';
 import type { ChildConfig } from '../consumer/protocol.ts';
 import type { BetweenContext } from '../faults/fault.ts';
 import { startLine } from '../faults/start-line.ts';
-import type { Guarantee, Positions } from '../history/events.ts';
+import type { Guarantee, HistoryEvent, Positions } from '../history/events.ts';
 import { JsonlWriter } from '../history/jsonl.ts';
 import { createKafka, externalSessionTimeoutMs, teachingSessionTimeoutMs } from '../kafka/client.ts';
+import { groupsOf, readKafkaView } from '../kafka/group-view.ts';
 import { RunResources } from '../kafka/run-resources.ts';
 import { produceNumbered, topicOffsets } from '../kafka/topic.ts';
 import { checkpointPath } from '../strategies/file-checkpoint.ts';
@@ -23,6 +24,7 @@ import { assignTriggers, planInstances, type Instance } from './instances.ts';
 import { judgeDrain, LiveFaults } from './live-faults.ts';
 import { resultRows } from './rows.ts';
 import { readSurvived } from './survived.ts';
+import { RunWatch } from './run-watch.ts';
 import type { Phase, RunResult } from './run-result.ts';
 import type { AnyScenario, Knobs } from './scenario.ts';
 import { Supervisor } from './supervisor.ts';
@@ -32,9 +34,13 @@ export interface RunOptions {
   resultsRoot?: string;
   /** Where the run's files go; by default results/<scenario>/<timestamp>-<id>/. */
   workDir?: string;
-  /** Phase changes and progress texts for the one-line progress display (the phase waits for a returned promise). */
-  onPhase?: (phase: Phase) => unknown;
+  /** Phase changes (awaited: step mode holds the run there, when no consumer runs) and progress texts. */
+  onPhase?: (phase: Phase) => void | Promise<void>;
   onProgress?: (text: string) => void;
+  /** Significant events as they happen: faults, crashes, exits, resume points (src/runner/run-watch.ts). */
+  onEvent?: (event: HistoryEvent) => void;
+  /** Leave the run's topics and groups on a broker that outlives the run (for Kafka's own tools). */
+  keep?: boolean;
   /** Ctrl-C: kills every strategy process and rejects. */
   signal?: AbortSignal;
   /** Time already spent starting the broker, for the timings table. */
@@ -63,6 +69,7 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
     // Ctrl-C between phases: the next one does not start.
     options.signal?.throwIfAborted();
     await options.onPhase?.(name);
+    watch.phase();
     const began = performance.now();
     try {
       return await work();
@@ -71,7 +78,7 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
     }
   };
 
-  const runnerHistory = new JsonlWriter(join(workDir, 'history-runner.jsonl'));
+  const runnerHistory = new JsonlWriter(join(workDir, 'history-runner.jsonl'), (event) => watch.runnerEvent(event));
   // A newly created topic can briefly be unknown to the broker that leads it ("does not host this
   // topic-partition") while several runs share the broker: a retry window like the consumers' (~13 s).
   const kafka = createKafka(options.broker.brokers, `kol-runner-${runId}`, { security: options.broker.security, retries: 10, maxRetryTime: 2000 });
@@ -90,7 +97,15 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
   });
   const faults = [startLine(instances, knobs.partitions), ...scenarioFaults];
   const ownerOf = assignTriggers(instances, faults);
-  const supervisor = new Supervisor(workDir, runnerHistory, (instance, message) => live.onMessage(instance, message));
+  const watch = new RunWatch({
+    historyPathOf: (name) => instances.find((i) => i.name === name)?.historyPath,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+  });
+  const supervisor = new Supervisor(workDir, runnerHistory, (instance, message) => {
+    live.onMessage(instance, message);
+    watch.message(instance, message);
+  });
   const live = new LiveFaults({
     faults,
     ownerOf,
@@ -99,7 +114,6 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
     topic,
     history: runnerHistory,
     onFailure: () => supervisor.killAll(),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   const onAbort = () => supervisor.killAll();
   options.signal?.addEventListener('abort', onAbort);
@@ -138,7 +152,7 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
       triggers: incarnation === 1 ? i.triggers : [],
       drainTo: produced.end,
       logStart,
-      sessionTimeoutMs: options.broker.disposable ? (scenario.sessionTimeoutMs ?? teachingSessionTimeoutMs) : externalSessionTimeoutMs(),
+      sessionTimeoutMs: options.broker.disposable || options.broker.teaching ? (scenario.sessionTimeoutMs ?? teachingSessionTimeoutMs) : externalSessionTimeoutMs(),
       securityFromEnv: options.broker.security !== undefined,
     });
     const phaseOptions = { supervisor, live, sequential: scenario.sequential === true, timeoutMs: options.phaseTimeoutMs ?? 90_000, signal: options.signal };
@@ -154,6 +168,9 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
 
     // What the broker and the disk hold for the dead, before any fault or restart touches them.
     runnerHistory.appendMany(await readSurvived(instances.filter((i) => toRestart.has(i.name)), { admin, topic, workDir }));
+
+    // What Kafka knew once the first processes had died, before any restart (the lesson's "committed 200 of 1000").
+    const kafkaAtCrash = toRestart.size > 0 ? await readKafkaView(admin, topic, groupsOf(instances), collectHistory(workDir, instances)) : undefined;
 
     const between: BetweenContext = {
       workDir,
@@ -184,7 +201,11 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
     if (crashed.length > 0) {
       // A fault may have moved the log start (deleted records): restarts must know the new one.
       const { logStart } = await topicOffsets(admin, topic);
-      await phase('restart+drain', () => runPhase(crashed.map((i) => childConfig(i, 2, logStart)), { ...phaseOptions, judge: judgeDrain }));
+      const restarts = crashed.map((i) => childConfig(i, 2, logStart));
+      await phase('restart+drain', () => {
+        for (const config of restarts) watch.restarting(config.instance, config.sessionTimeoutMs);
+        return runPhase(restarts, { ...phaseOptions, judge: judgeDrain });
+      });
     }
     if (live.failure) throw live.failure;
     if (live.artifacts.length > 0) throw new HarnessArtifactError(live.artifacts.join('; '));
@@ -207,7 +228,9 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
       const rowEffects = Object.fromEntries([...effects].map(([row, read]) => [row, read.effects]));
       const checked = check({ claims, members, events, effects: rowEffects, logStartOffsets: produced.logStart, endOffsets: finalOffsets.end, deletedBefore });
       const rows = resultRows(checked, instances, events, scenario.predict(knobs, { client }), effects, { rebalancesExpected: scenario.rebalances === 'expected' });
-      return { checked, rows };
+      // Before any clean-up: what Kafka's own tools would show for this run's groups.
+      const kafkaView = await readKafkaView(admin, topic, groupsOf(instances), events);
+      return { checked, rows, kafkaView };
     });
 
     const runResult: RunResult = {
@@ -224,6 +247,8 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
       verdict: strategies.checked.verdict,
       problems: strategies.checked.problems,
       matchesPrediction: strategies.rows.every((s) => s.matchesPrediction),
+      kafka: strategies.kafkaView,
+      ...(kafkaAtCrash ? { kafkaAtCrash } : {}),
       timings,
       resultsDir: workDir,
     };
@@ -237,9 +262,10 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     supervisor.killAll();
+    watch.stopTicking();
     // A disposable broker goes away with everything on it; on anyone else's cluster the run
-    // removes what it created, also after a failure or Ctrl-C.
-    if (!options.broker.disposable) {
+    // removes what it created, also after a failure or Ctrl-C (unless asked to keep it).
+    if (!options.broker.disposable && !options.keep) {
       options.onProgress?.("removing this run's topic and groups");
       for (const problem of await resources.cleanUp()) process.stderr.write(`warning: ${problem}\n`);
     }

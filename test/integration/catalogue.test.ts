@@ -181,9 +181,12 @@ describe('the scenario catalogue on a real broker: exact counts from the mechani
       env: cleanEnv({ KAFKA_BROKERS: inject('brokers').join(','), KAFKA_SESSION_TIMEOUT_MS: '3000' }),
     });
     let stdout = '';
+    let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect(code).toBe(0);
+    // On a failure, what the command said (the summary run's error is otherwise lost).
+    expect(code, stderr).toBe(0);
     const all = JSON.parse(stdout) as { scenarios: RunResult[] };
     // on an external cluster the broker cannot be restarted: that scenario is skipped, said on stderr
     expect(all.scenarios.map((r) => r.scenario)).toEqual(scenarios.filter((s) => !s.needsRestartableBroker && !s.needsCluster).map((s) => s.name));

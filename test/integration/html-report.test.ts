@@ -87,6 +87,24 @@ describe('report.html of a real run, in Chromium', () => {
       await expect(svg.locator('g.lane').count()).resolves.toBe(1 + s.restarts);
       await expect(svg.locator('g.mark-crash').count()).resolves.toBe(s.crashes.length);
     }
+    // Kafka's own view per group, as the broker reported it (result.json) next to what the strategy saved.
+    const groups = await page.locator('ul.kafka-view li').evaluateAll((lis) => lis.map((li) => [li.getAttribute('data-group'), li.textContent]));
+    expect(groups.map(([group]) => group)).toEqual(result.kafka!.map((v) => v.group));
+    expect(result.kafka!.map((v) => [v.row, v.committed, v.lag])).toEqual([
+      ['auto-commit', { 0: 1000 }, 0],
+      ['manual-commit', { 0: 1000 }, 0],
+      ['file-checkpoint', {}, null],
+    ]);
+    // Once the killed processes had died: the last commit (manual) and checkpoint (file) were at the end of batch 2.
+    expect(result.kafkaAtCrash!.map((v) => [v.row, v.committed, v.lag])).toEqual([
+      ['auto-commit', {}, null],
+      ['manual-commit', { 0: 200 }, 800],
+      ['file-checkpoint', {}, null],
+    ]);
+    expect(groups[1]![1]).toContain('at the crash: Kafka: committed 200 of 1000, lag 800 · its last commit says 200');
+    expect(groups[1]![1]).toContain('after the run: Kafka: committed 1000 of 1000, lag 0 · its last commit says 1000');
+    expect(groups[2]![1]).toContain('at the crash: Kafka: no commit (the file says 200)');
+    expect(groups[2]![1]).toContain('after the run: Kafka: no commit (the file says 1000)');
     const bodyText = await page.locator('body').innerText();
     expect(bodyText).toContain('Why');
     expect(bodyText).toContain('原因');

@@ -58,7 +58,7 @@ describe('on a shared cluster the harness touches only what it created', () => {
       broker: asExternal(),
       resultsRoot,
       signal: abort.signal,
-      onPhase: (phase) => phase === 'consume+crash' && setTimeout(() => abort.abort(), 300),
+      onPhase: (phase) => void (phase === 'consume+crash' && setTimeout(() => abort.abort(), 300)),
       onProgress: () => {},
     });
     await expect(run).rejects.toThrow(/interrupted/);
