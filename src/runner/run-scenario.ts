@@ -151,7 +151,7 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
     });
 
     // What the broker and the disk hold for the dead, before any fault or restart touches them.
-    runnerHistory.appendMany(await readSurvived(instances.filter((i) => toRestart.has(i.name)), { admin, topic, workDir }));
+    runnerHistory.appendMany(await readSurvived(instances.filter((i) => toRestart.has(i.name)), { admin, topic, workDir, ends: produced.end }));
 
     const between: BetweenContext = {
       workDir,
