@@ -19,12 +19,14 @@ import { resultsDir as defaultResultsRoot } from '../util/paths.ts';
 import { timestamp } from '../util/timestamp.ts';
 import { collectHistory, readRowEffects, writeMergedHistory } from './collect.ts';
 import { runPhase } from './consume-phase.ts';
+import { explainPhaseFailure } from './diagnose.ts';
 import { assignTriggers, planInstances, type Instance } from './instances.ts';
 import { judgeDrain, LiveFaults } from './live-faults.ts';
 import { resultRows } from './rows.ts';
 import { readSurvived } from './survived.ts';
 import type { Phase, RunResult } from './run-result.ts';
 import type { AnyScenario, Knobs } from './scenario.ts';
+import { stallBoundMs } from './stall-watch.ts';
 import { Supervisor } from './supervisor.ts';
 
 export interface RunOptions {
@@ -41,6 +43,8 @@ export interface RunOptions {
   brokerStartMs?: number;
   /** Bound for each consume phase. */
   phaseTimeoutMs?: number;
+  /** Bound on the silence of every process of a phase (default: stallBoundMs of the session timeout). */
+  stallTimeoutMs?: number;
   /** The Kafka client the strategies run on (an instance may name its own); default kafkajs. */
   client?: ClientName;
 }
@@ -66,6 +70,9 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
     const began = performance.now();
     try {
       return await work();
+    } catch (error) {
+      // A full disk or a dead broker is the environment's doing (exit 3), never a harness error.
+      throw await explainPhaseFailure(error, { workDir, broker: options.broker, phase: name, signal: options.signal });
     } finally {
       timings[name] = Math.round(performance.now() - began);
     }
@@ -120,6 +127,7 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
     });
     writeFileSync(join(workDir, 'offsets.json'), JSON.stringify({ topic, ...produced }, null, 2));
 
+    const sessionTimeoutMs = options.broker.disposable ? (scenario.sessionTimeoutMs ?? teachingSessionTimeoutMs) : externalSessionTimeoutMs();
     const childConfig = (i: Instance, incarnation: number, logStart: Positions): ChildConfig => ({
       choice: i.choice,
       client: i.client,
@@ -136,10 +144,11 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
       triggers: incarnation === 1 ? i.triggers : [],
       drainTo: produced.end,
       logStart,
-      sessionTimeoutMs: options.broker.disposable ? (scenario.sessionTimeoutMs ?? teachingSessionTimeoutMs) : externalSessionTimeoutMs(),
+      sessionTimeoutMs,
       securityFromEnv: options.broker.security !== undefined,
     });
-    const phaseOptions = { supervisor, live, sequential: scenario.sequential === true, timeoutMs: options.phaseTimeoutMs ?? 90_000, signal: options.signal };
+    const stallMs = options.stallTimeoutMs ?? stallBoundMs(sessionTimeoutMs);
+    const phaseOptions = { supervisor, live, sequential: scenario.sequential === true, timeoutMs: options.phaseTimeoutMs ?? 90_000, stallMs, signal: options.signal };
 
     const toRestart = await phase('consume+crash', async () => {
       const ended = await runPhase(
