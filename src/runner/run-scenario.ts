@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { makeFolder } from '../util/make-folder.ts';
 import { join } from 'node:path';
 import { describeBroker, type StartedBroker } from '../broker/broker.ts';
 import { check } from '../checker/check.ts';
@@ -60,7 +61,7 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
   const knobs = values as Knobs<never> & Readonly<Record<string, number>>;
   const runId = `${timestamp()}-${randomBytes(3).toString('hex')}`;
   const workDir = options.workDir ?? join(options.resultsRoot ?? defaultResultsRoot, scenario.name, runId);
-  mkdirSync(workDir, { recursive: true });
+  makeFolder(workDir);
   const timings: RunResult['timings'] = {};
   if (options.brokerStartMs !== undefined) timings['broker start'] = options.brokerStartMs;
   const phase = async <T>(name: Phase, work: () => Promise<T>): Promise<T> => {
