@@ -27,7 +27,7 @@ export default defineConfig({
           // Tests that start their own brokers (the three-node cluster, runs signalled in every
           // phase): no shared broker.
           name: 'own-brokers',
-          include: ['test/cluster/**/*.test.ts', 'test/signals/**/*.test.ts'],
+          include: ['test/cluster/**/*.test.ts', 'test/signals/**/*.test.ts', 'test/broken/**/*.test.ts', 'test/security/**/*.test.ts'],
           fileParallelism: false,
           testTimeout: 240_000,
           hookTimeout: 180_000,

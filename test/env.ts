@@ -18,6 +18,7 @@ export const callerVariables = [
   'KAFKA_SASL_MECHANISM',
   'KAFKA_SASL_USERNAME',
   'KAFKA_SASL_PASSWORD',
+  'KAFKA_OFFSET_LAB_RESULTS',
   'LC_ALL',
   'LC_MESSAGES',
   'LANG',

@@ -88,14 +88,25 @@ export function formatCheckpointFile(topic: string, positions: Positions): strin
 
 /**
  * Reads a checkpoint file's text for `topic`; throws BoundaryError saying what is wrong with
- * it. `fileName` starts the message (`checkpoint.json: positions["x"]: …`).
+ * it. `fileName` starts the message (`checkpoint.json: positions["x"]: …`). With `topicEnds`
+ * (the topic's partitions and their end offsets), a partition the topic does not have or an
+ * offset past the partition's end is refused too: no position the topic could never hold.
  */
-export function parseCheckpointFile(text: string, topic: string, fileName = 'checkpoint.json'): Positions {
+export function parseCheckpointFile(text: string, topic: string, fileName = 'checkpoint.json', topicEnds?: Positions): Positions {
   if (text.trim() === '') throw new BoundaryError(`${fileName}: empty file`);
   const f = Fields.of(parseJson(text, fileName), fileName, 'a JSON object {"topic": …, "positions": {…}}');
   const found = f.string('topic');
   if (found !== topic) throw new BoundaryError(`${fileName}: field "topic" is ${JSON.stringify(found)}: a checkpoint of another topic, not of ${JSON.stringify(topic)}`);
   const positions = f.positions('positions');
   f.done('a checkpoint has only "topic" and "positions"');
+  if (topicEnds) {
+    for (const [p, offset] of Object.entries(positions)) {
+      const end = topicEnds[Number(p)];
+      if (end === undefined) {
+        throw new BoundaryError(`${fileName}: positions["${p}"]: ${topic} has no partition ${p} (its partitions: ${Object.keys(topicEnds).join(', ')})`);
+      }
+      if (offset > end) throw new BoundaryError(`${fileName}: positions["${p}"]: offset ${offset} is past the end of ${topic}/${p} (${end})`);
+    }
+  }
   return positions;
 }

@@ -29,6 +29,11 @@ export function unreachable(brokers: string[], error: unknown, security: ClientS
   if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH/.test(`${message} ${String((error as { cause?: Error }).cause?.message ?? '')}`)) {
     return new EnvironmentError(`cannot reach ${where}: ${message}`, { hint: 'Check the address and that the cluster runs, or unset KAFKA_BROKERS to start a local broker.' });
   }
+  if (/certificate|self[- ]signed|unable to verify|CERT_|ERR_TLS/i.test(message)) {
+    return new EnvironmentError(`cannot reach ${where}: the cluster's TLS certificate is not trusted: ${message}`, {
+      hint: 'Set KAFKA_SSL_CA_FILE to the PEM file of the CA that signed the brokers\' certificates (KAFKA_SSL_INSECURE=true skips the check: test clusters only).',
+    });
+  }
   if (/SASL|authenticat/i.test(message)) {
     return new EnvironmentError(`cannot reach ${where}: ${message}`, { hint: 'Check KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD.' });
   }

@@ -19,7 +19,23 @@ import { brokerJvmArgs, crashJvm, propertiesText, restartJvm, runToEnd, spawnWat
  * process ends in any way (even SIGKILL) the pipe closes and the watchdog kills the JVM,
  * so no broker outlives the harness.
  */
-export async function startLocalJvmBroker(options: BrokerStartOptions): Promise<StartedBroker> {
+/**
+ * A client listener besides PLAINTEXT (which stays for readiness and the broker's own traffic):
+ * SASL or TLS, to test the harness against a cluster that requires them (test/security).
+ */
+export interface ExtraListener {
+  protocol: 'SASL_PLAINTEXT' | 'SSL';
+  /** Broker settings the listener needs (JAAS, keystore …). */
+  settings: Record<string, string>;
+}
+
+export interface LocalJvmOptions {
+  extraListeners?: readonly ExtraListener[];
+  /** Extra arguments of the storage format (e.g. --add-scram): the storage is then formatted for this broker alone. */
+  formatArgs?: readonly string[];
+}
+
+export async function startLocalJvmBroker(options: BrokerStartOptions & LocalJvmOptions): Promise<StartedBroker & { listeners: Record<string, string> }> {
   const began = Date.now();
   const java = findJava();
   const libs = await ensureKafkaJars(options.onProgress);
@@ -32,17 +48,20 @@ export async function startLocalJvmBroker(options: BrokerStartOptions): Promise<
     });
   }
 
+  const extra: Array<ExtraListener & { address: string }> = [];
+  for (const listener of options.extraListeners ?? []) extra.push({ ...listener, address: `127.0.0.1:${await freePort()}` });
+  const listeners = Object.fromEntries(extra.map((l) => [l.protocol, l.address]));
   const dataDir = mkdtempSync(join(tmpdir(), 'kafka-offset-lab-broker-'));
   const configPath = join(dataDir, 'server.properties');
-  writeFileSync(configPath, serverProperties({ port, controllerPort, logDir: join(dataDir, 'data') }));
+  writeFileSync(configPath, serverProperties({ port, controllerPort, logDir: join(dataDir, 'data'), extra }));
   const baseArgs = brokerJvmArgs(libs, { heapMb: { min: 256, max: 768 } });
   const archive = classArchive(libs, java.major);
   const jvmArgs = [...archive.jvmArgs, ...baseArgs];
 
   const logFd = openSync(options.logPath, 'a');
   try {
-    const template = await formattedStorageTemplate(java.executable, baseArgs, libs, logFd, options);
-    cpSync(template, join(dataDir, 'data'), { recursive: true });
+    if (options.formatArgs) await formatStorage(java.executable, baseArgs, configPath, options.formatArgs, logFd, options.logPath);
+    else cpSync(await formattedStorageTemplate(java.executable, baseArgs, libs, logFd, options), join(dataDir, 'data'), { recursive: true });
   } catch (error) {
     closeSync(logFd);
     rmSync(dataDir, { recursive: true, force: true });
@@ -86,6 +105,7 @@ export async function startLocalJvmBroker(options: BrokerStartOptions): Promise<
     kafkaVersion: version,
     readyMs: Date.now() - began,
     disposable: true,
+    listeners,
     crash,
     restart,
     stop,
@@ -106,11 +126,13 @@ async function formattedStorageTemplate(javaExecutable: string, jvmArgs: string[
   rmSync(staging, { recursive: true, force: true });
   const configPath = `${staging}.properties`;
   writeFileSync(configPath, serverProperties({ port: 9092, controllerPort: 9093, logDir: staging }));
-  const code = await runToEnd(javaExecutable, [...jvmArgs, 'kafka.tools.StorageTool', 'format', '-t', newClusterId(), '-c', configPath], logFd);
-  rmSync(configPath, { force: true });
-  if (code !== 0) {
+  try {
+    await formatStorage(javaExecutable, jvmArgs, configPath, [], logFd, options.logPath);
+  } catch (error) {
     rmSync(staging, { recursive: true, force: true });
-    throw startFailure(`formatting the broker's storage failed (exit ${code})`, options.logPath);
+    throw error;
+  } finally {
+    rmSync(configPath, { force: true });
   }
   try {
     renameSync(staging, template);
@@ -122,18 +144,25 @@ async function formattedStorageTemplate(javaExecutable: string, jvmArgs: string[
   return template;
 }
 
-function serverProperties({ port, controllerPort, logDir }: { port: number; controllerPort: number; logDir: string }): string {
+async function formatStorage(javaExecutable: string, jvmArgs: string[], configPath: string, extraArgs: readonly string[], logFd: number, logPath: string): Promise<void> {
+  const code = await runToEnd(javaExecutable, [...jvmArgs, 'kafka.tools.StorageTool', 'format', '-t', newClusterId(), '-c', configPath, ...extraArgs], logFd);
+  if (code !== 0) throw startFailure(`formatting the broker's storage failed (exit ${code})`, logPath);
+}
+
+function serverProperties({ port, controllerPort, logDir, extra = [] }: { port: number; controllerPort: number; logDir: string; extra?: ReadonlyArray<ExtraListener & { address: string }> }): string {
+  const clientListeners = [`PLAINTEXT://127.0.0.1:${port}`, ...extra.map((l) => `${l.protocol}://${l.address}`)].join(',');
   const settings: Record<string, string> = {
     'process.roles': 'broker,controller',
     'node.id': '1',
     'controller.quorum.voters': `1@127.0.0.1:${controllerPort}`,
-    listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://127.0.0.1:${port}`,
+    listeners: `${clientListeners},CONTROLLER://127.0.0.1:${controllerPort}`,
+    'advertised.listeners': clientListeners,
     'controller.listener.names': 'CONTROLLER',
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'listener.security.protocol.map': ['PLAINTEXT:PLAINTEXT', 'CONTROLLER:PLAINTEXT', ...extra.map((l) => `${l.protocol}:${l.protocol}`)].join(','),
     'inter.broker.listener.name': 'PLAINTEXT',
     'log.dirs': logDir,
     ...teachingBrokerSettings,
+    ...Object.assign({}, ...extra.map((l) => l.settings)),
   };
   return propertiesText(settings);
 }

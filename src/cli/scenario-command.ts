@@ -1,5 +1,5 @@
 import { join, relative } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { makeFolder } from '../util/make-folder.ts';
 import { scenarios, findScenario } from '../../scenarios/index.ts';
 import { chooseBrokerKind, resolveBrokerKind, startBroker } from '../broker/choose.ts';
 import { ensureKafkaToolsJar } from '../broker/kafka-jars.ts';
@@ -103,7 +103,7 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
   const stamp = timestamp();
   const workDirOf = (name: string) => join(resultsDir, name, stamp);
   const brokerDir = workDirOf(runAll ? 'all' : plan[0]!.scenario.name);
-  mkdirSync(brokerDir, { recursive: true });
+  makeFolder(brokerDir);
   const shown = (dir: string) => relative(process.cwd(), dir) || dir;
   // The folder of the scenario running now (with all, the broker's folder besides): named by every failure.
   let current = brokerDir;

@@ -37,7 +37,7 @@ function start(config: ChildConfig): ConsumerLoop {
   } else {
     port = new KafkajsPort(kafka, { topic, groupId, sessionTimeoutMs });
   }
-  const runtime = { consumer: port, kafka, topic, workDir, instance, row, groupId, incarnation, ...(outputTopic ? { outputTopic } : {}) };
+  const runtime = { consumer: port, kafka, topic, workDir, instance, row, groupId, incarnation, topicEnds: config.drainTo, ...(outputTopic ? { outputTopic } : {}) };
   const channel: SupervisorChannel = {
     send: (message) => void process.send?.(message),
     receive: (handler) =>

@@ -34,9 +34,15 @@ export class JsonlWriter {
     this.#closed = true;
   }
   #write(text: string): void {
-    if (this.#closed) return appendFileSync(this.path, text);
-    this.#fd ??= openSync(this.path, 'a');
-    writeSync(this.#fd, text);
+    try {
+      if (this.#closed) return appendFileSync(this.path, text);
+      this.#fd ??= openSync(this.path, 'a');
+      writeSync(this.#fd, text);
+    } catch (error) {
+      // write() errors carry no path (ENOSPC on a full disk): the message must name the file.
+      (error as { path?: string }).path ??= this.path;
+      throw error;
+    }
   }
 }
 

@@ -2,6 +2,7 @@ import type { ChildConfig } from '../consumer/protocol.ts';
 import type { ExitJudgement, ProcessExit } from '../faults/fault.ts';
 import { UserError } from '../util/errors.ts';
 import type { LiveFaults } from './live-faults.ts';
+import { watchForStall } from './stall-watch.ts';
 import type { RunningChild, Supervisor } from './supervisor.ts';
 
 export interface PhaseOptions {
@@ -12,6 +13,8 @@ export interface PhaseOptions {
   /** How each exit is judged. */
   judge: (instance: string, exit: ProcessExit) => ExitJudgement;
   timeoutMs: number;
+  /** All processes silent this long, none held by a fault: the phase is stopped as hung (see stall-watch.ts). */
+  stallMs: number;
   signal?: AbortSignal;
 }
 
@@ -47,8 +50,12 @@ async function awaitAll(children: RunningChild[], options: PhaseOptions, judge: 
     if (options.signal?.aborted) reject(new UserError('interrupted'));
     options.signal?.addEventListener('abort', () => reject(new UserError('interrupted')), { once: true });
   });
+  const running = new Set(children);
+  for (const child of children) void child.exited.finally(() => running.delete(child)).catch(() => {});
+  const watch = watchForStall(options.live, children, () => [...running], options.stallMs);
   try {
     await Promise.race([
+      watch.stalled,
       Promise.all(
         children.map(async (child) => {
           const problem = judge(child, await child.exited);
@@ -63,5 +70,6 @@ async function awaitAll(children: RunningChild[], options: PhaseOptions, judge: 
     throw error;
   } finally {
     clearTimeout(timer);
+    watch.stop();
   }
 }

@@ -21,6 +21,9 @@ export class LiveFaults {
   private readonly faults: readonly Fault[];
   private readonly ownerOf: Map<string, Fault>;
   private readonly instances: readonly Instance[];
+  /** For the stall watch: the last message, start or continue of any process, and who holds at a trigger. */
+  #lastSignOfLife = Date.now();
+  readonly #holding = new Set<string>();
 
   constructor(
     { faults, ownerOf, instances, broker, topic, history, onFailure }: {
@@ -42,7 +45,11 @@ export class LiveFaults {
       broker,
       topic,
       instances,
-      proceed: (instance, trigger) => this.children.get(instance)?.send({ type: 'continue', trigger: trigger.id }),
+      proceed: (instance, trigger) => {
+        this.#holding.delete(instance);
+        this.touch();
+        this.children.get(instance)?.send({ type: 'continue', trigger: trigger.id });
+      },
       signal: (instance, signal) => this.children.get(instance)?.signal(signal),
       exited: async (instance) => void (await this.children.get(instance)?.exited),
       note: (description) => {
@@ -58,9 +65,31 @@ export class LiveFaults {
 
   track(child: RunningChild): void {
     this.children.set(child.instance, child);
+    this.touch();
+    const gone = () => {
+      this.#holding.delete(child.instance);
+      this.touch();
+    };
+    void child.exited.then(gone, gone);
+  }
+
+  /** Something happened (a process started, spoke, was let go, or exited). */
+  touch(): void {
+    this.#lastSignOfLife = Date.now();
+  }
+
+  lastSignOfLife(): number {
+    return this.#lastSignOfLife;
+  }
+
+  /** A fault holds a process (a freeze, a broker outage): its silence is the fault's business. */
+  anyHolding(): boolean {
+    return this.#holding.size > 0;
   }
 
   onMessage(instance: string, message: ChildMessage): void {
+    this.touch();
+    if (message.type === 'reached') this.#holding.add(instance);
     if (message.type === 'harness-artifact') this.artifacts.push(message.message);
     if (message.type === 'joined') for (const fault of this.faults) fault.joined?.(instance, message.partitions, this.context);
     if (message.type === 'reached') this.reached(instance, message.trigger);

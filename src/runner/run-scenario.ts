@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { makeFolder } from '../util/make-folder.ts';
 import { join } from 'node:path';
 import { describeBroker, type StartedBroker } from '../broker/broker.ts';
 import { check } from '../checker/check.ts';
@@ -20,6 +21,7 @@ import { resultsDir as defaultResultsRoot } from '../util/paths.ts';
 import { timestamp } from '../util/timestamp.ts';
 import { collectHistory, readRowEffects, writeMergedHistory } from './collect.ts';
 import { runPhase } from './consume-phase.ts';
+import { explainPhaseFailure } from './diagnose.ts';
 import { assignTriggers, planInstances, type Instance } from './instances.ts';
 import { judgeDrain, LiveFaults } from './live-faults.ts';
 import { resultRows } from './rows.ts';
@@ -27,6 +29,7 @@ import { readSurvived } from './survived.ts';
 import { RunWatch } from './run-watch.ts';
 import type { Phase, RunResult } from './run-result.ts';
 import type { AnyScenario, Knobs } from './scenario.ts';
+import { stallBoundMs } from './stall-watch.ts';
 import { Supervisor } from './supervisor.ts';
 
 export interface RunOptions {
@@ -47,6 +50,8 @@ export interface RunOptions {
   brokerStartMs?: number;
   /** Bound for each consume phase. */
   phaseTimeoutMs?: number;
+  /** Bound on the silence of every process of a phase (default: stallBoundMs of the session timeout). */
+  stallTimeoutMs?: number;
   /** The Kafka client the strategies run on (an instance may name its own); default kafkajs. */
   client?: ClientName;
 }
@@ -62,7 +67,7 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
   const knobs = values as Knobs<never> & Readonly<Record<string, number>>;
   const runId = `${timestamp()}-${randomBytes(3).toString('hex')}`;
   const workDir = options.workDir ?? join(options.resultsRoot ?? defaultResultsRoot, scenario.name, runId);
-  mkdirSync(workDir, { recursive: true });
+  makeFolder(workDir);
   const timings: RunResult['timings'] = {};
   if (options.brokerStartMs !== undefined) timings['broker start'] = options.brokerStartMs;
   const phase = async <T>(name: Phase, work: () => Promise<T>): Promise<T> => {
@@ -73,6 +78,9 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
     const began = performance.now();
     try {
       return await work();
+    } catch (error) {
+      // A full disk or a dead broker is the environment's doing (exit 3), never a harness error.
+      throw await explainPhaseFailure(error, { workDir, broker: options.broker, phase: name, signal: options.signal });
     } finally {
       timings[name] = Math.round(performance.now() - began);
     }
@@ -136,6 +144,7 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
     });
     writeFileSync(join(workDir, 'offsets.json'), JSON.stringify({ topic, ...produced }, null, 2));
 
+    const sessionTimeoutMs = options.broker.disposable || options.broker.teaching ? (scenario.sessionTimeoutMs ?? teachingSessionTimeoutMs) : externalSessionTimeoutMs();
     const childConfig = (i: Instance, incarnation: number, logStart: Positions): ChildConfig => ({
       choice: i.choice,
       client: i.client,
@@ -152,10 +161,11 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
       triggers: incarnation === 1 ? i.triggers : [],
       drainTo: produced.end,
       logStart,
-      sessionTimeoutMs: options.broker.disposable || options.broker.teaching ? (scenario.sessionTimeoutMs ?? teachingSessionTimeoutMs) : externalSessionTimeoutMs(),
+      sessionTimeoutMs,
       securityFromEnv: options.broker.security !== undefined,
     });
-    const phaseOptions = { supervisor, live, sequential: scenario.sequential === true, timeoutMs: options.phaseTimeoutMs ?? 90_000, signal: options.signal };
+    const stallMs = options.stallTimeoutMs ?? stallBoundMs(sessionTimeoutMs);
+    const phaseOptions = { supervisor, live, sequential: scenario.sequential === true, timeoutMs: options.phaseTimeoutMs ?? 90_000, stallMs, signal: options.signal };
 
     const toRestart = await phase('consume+crash', async () => {
       const ended = await runPhase(
@@ -167,7 +177,7 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
     });
 
     // What the broker and the disk hold for the dead, before any fault or restart touches them.
-    runnerHistory.appendMany(await readSurvived(instances.filter((i) => toRestart.has(i.name)), { admin, topic, workDir }));
+    runnerHistory.appendMany(await readSurvived(instances.filter((i) => toRestart.has(i.name)), { admin, topic, workDir, ends: produced.end }));
 
     // What Kafka knew once the first processes had died, before any restart (the lesson's "committed 200 of 1000").
     const kafkaAtCrash = toRestart.size > 0 ? await readKafkaView(admin, topic, groupsOf(instances), collectHistory(workDir, instances)) : undefined;

@@ -19,6 +19,7 @@ export interface RunningChild {
   readonly instance: string;
   readonly incarnation: number;
   readonly logPath: string;
+  readonly pid: number | undefined;
   readonly exited: Promise<ChildExit>;
   kill(): void;
   /** SIGSTOP / SIGCONT: a frozen process keeps its sockets but does nothing, heartbeats included. */
@@ -60,7 +61,11 @@ export class Supervisor {
       child.once('error', reject);
       child.once('exit', (code, signal) => {
         this.running.delete(child);
-        this.runnerHistory.append({ kind: 'exited', strategy: config.instance, incarnation: config.incarnation, code, signal, time: Date.now() });
+        try {
+          this.runnerHistory.append({ kind: 'exited', strategy: config.instance, incarnation: config.incarnation, code, signal, time: Date.now() });
+        } catch {
+          // a full disk: not thrown from an event handler (it would end the harness with a stack); the phase's diagnosis says it
+        }
         resolve({ code, signal });
       });
     });
@@ -68,6 +73,7 @@ export class Supervisor {
       instance: config.instance,
       incarnation: config.incarnation,
       logPath,
+      pid: child.pid,
       exited,
       kill: () => child.kill('SIGKILL'),
       signal: (signal) => child.kill(signal),

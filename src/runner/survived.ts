@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Admin } from 'kafkajs';
 import { parseCheckpointFile } from '../boundary/parse.ts';
 import type { EventOf, Positions } from '../history/events.ts';
@@ -12,13 +13,13 @@ import type { Instance } from './instances.ts';
  */
 export async function readSurvived(
   dead: readonly Instance[],
-  { admin, topic, workDir }: { admin: Admin; topic: string; workDir: string },
+  { admin, topic, workDir, ends }: { admin: Admin; topic: string; workDir: string; ends?: Positions },
 ): Promise<Array<EventOf<'survived'>>> {
   const events: Array<EventOf<'survived'>> = [];
   for (const instance of dead) {
     const file = instance.choice.strategy === 'file-checkpoint';
     const positions = file
-      ? checkpointContent(checkpointPath(workDir, instance.name, instance.choice.strategy === 'file-checkpoint' ? instance.choice.options : undefined), topic)
+      ? checkpointContent(checkpointPath(workDir, instance.name, instance.choice.strategy === 'file-checkpoint' ? instance.choice.options : undefined), topic, ends)
       : await committedOffsets(admin, instance.groupId, topic);
     events.push({ kind: 'survived', strategy: instance.name, incarnation: 1, source: file ? 'file' : 'kafka', positions, time: Date.now() });
   }
@@ -33,10 +34,10 @@ async function committedOffsets(admin: Admin, groupId: string, topic: string): P
   return positions;
 }
 
-function checkpointContent(path: string, topic: string): Positions {
+function checkpointContent(path: string, topic: string, ends: Positions | undefined): Positions {
   if (!existsSync(path)) return {};
   try {
-    return parseCheckpointFile(readFileSync(path, 'utf8'), topic);
+    return parseCheckpointFile(readFileSync(path, 'utf8'), topic, basename(path), ends);
   } catch {
     return {}; // unreadable: the restart falls back, nothing of the file counts as saved
   }

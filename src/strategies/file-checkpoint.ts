@@ -1,5 +1,5 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { formatCheckpointFile, parseCheckpointFile } from '../boundary/parse.ts';
 import type { Positions } from '../history/events.ts';
 import { type FileCheckpointOptions, type ResumePlan, type StrategyInfo, type StrategyModule, savesAfterEachBatch } from './strategy.ts';
@@ -36,7 +36,7 @@ export const fileCheckpoint: StrategyModule<FileCheckpointOptions> = {
     const policy = runtime.incarnation === 1 ? 'earliest' : (options.fallback ?? 'earliest');
     return {
       ...savesAfterEachBatch('checkpoint-file'),
-      resumePlan: () => readResumePlan(path, runtime.topic, policy),
+      resumePlan: () => readResumePlan(path, runtime.topic, policy, runtime.topicEnds),
       save: async (positions: Positions, crashDuringSave?: () => never) => {
         const text = formatCheckpointFile(runtime.topic, positions);
         if (crashDuringSave) tornWrite(atomic ? `${path}.tmp` : path, options.tornBy === 'power-loss' ? text.slice(0, Math.floor(text.length / 2)) : '', crashDuringSave);
@@ -48,11 +48,15 @@ export const fileCheckpoint: StrategyModule<FileCheckpointOptions> = {
   },
 };
 
-/** Where a process resumes from its checkpoint file at `path`. */
-export function readResumePlan(path: string, topic: string, policy: 'earliest' | 'latest'): ResumePlan {
+/**
+ * Where a process resumes from its checkpoint file at `path`. A file refused for any reason
+ * (empty, binary, another schema, an offset or partition the topic cannot have) means the
+ * fallback, and the detail names the file and why.
+ */
+export function readResumePlan(path: string, topic: string, policy: 'earliest' | 'latest', topicEnds?: Positions): ResumePlan {
   if (!existsSync(path)) return { from: 'fallback', reason: 'missing', policy };
   try {
-    return { from: 'checkpoint', positions: parseCheckpointFile(readFileSync(path, 'utf8'), topic) };
+    return { from: 'checkpoint', positions: parseCheckpointFile(readFileSync(path, 'utf8'), topic, basename(path), topicEnds) };
   } catch (error) {
     return { from: 'fallback', reason: 'unreadable', detail: (error as Error).message, policy };
   }

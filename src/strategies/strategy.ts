@@ -102,6 +102,8 @@ export interface StrategyRuntime extends StrategyPlace {
   kafka: Kafka;
   groupId: string;
   incarnation: number;
+  /** The topic's partitions and end offsets (the drain target): a stored position outside them is refused. */
+  topicEnds?: Positions;
 }
 
 /** Where a process resumes, decided before it joins the group (and again on later assignments). */

@@ -112,12 +112,40 @@ export function isEnvironmentFailure(error: unknown): boolean {
 const isHarnessFault = (error: unknown) =>
   causeChain(error).some((e) => e instanceof HarnessArtifactError || (e instanceof Error && e.name === 'BoundaryError'));
 
+/** Why a file could not be written, by system error code. */
+const diskProblems: Record<string, string> = {
+  ENOSPC: 'no space left on the disk',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+};
+
+/**
+ * A file the run writes (its results folder, a history) could not be written: one line naming
+ * the file and why, exit 3. undefined when the error is not about writing a file.
+ */
+export function diskFailure(error: unknown): EnvironmentError | undefined {
+  const found = causeChain(error).find((e) => {
+    const { code, path, syscall } = (e ?? {}) as { code?: unknown; path?: unknown; syscall?: unknown };
+    // A path, or a file system call: EACCES from bind() is the network, not the disk.
+    return typeof code === 'string' && code in diskProblems && (typeof path === 'string' || /^(open|write|mkdir|rename|fsync|close|copyfile|unlink)$/.test(String(syscall)));
+  }) as { code: string; path?: string } | undefined;
+  if (!found) return undefined;
+  return new EnvironmentError(`cannot write ${found.path ?? 'the results'}: ${diskProblems[found.code]} (${found.code}); no counts were made from this run`, {
+    hint: 'Free space there or make it writable, or set KAFKA_OFFSET_LAB_RESULTS to a folder on another disk, and run again.',
+    cause: error,
+  });
+}
+
 /**
  * What an error that ended a run means for the user: a UserError stays as it is; the
  * environment exits 3; anything else is a bug of ours (exit 4). `folders` are the run's files.
  */
 export function runFailure(error: unknown, folders: readonly string[]): UserError {
   if (error instanceof UserError) return error;
+  const disk = isHarnessFault(error) ? undefined : diskFailure(error);
+  if (disk) return disk;
   if (!isHarnessFault(error) && isEnvironmentFailure(error)) {
     return new EnvironmentError(`the run failed: ${errorMessage(error)}`, {
       hint: folders.length > 0 ? `Files of this run, logs included: ${folders.join(', ')}` : undefined,

@@ -7,4 +7,5 @@ export const kafkaPomPath = join(repoRoot, 'kafka', 'pom.xml');
 export const kafkaLog4jPath = join(repoRoot, 'kafka', 'log4j2.properties');
 /** Kafka's jars are cached here; KAFKA_OFFSET_LAB_CACHE moves the cache (e.g. to share it between clones). */
 export const cacheDir = process.env.KAFKA_OFFSET_LAB_CACHE || join(repoRoot, '.cache');
-export const resultsDir = join(repoRoot, 'results');
+/** Where runs write their folders; KAFKA_OFFSET_LAB_RESULTS moves it (a bigger disk, a writable one). */
+export const resultsDir = process.env.KAFKA_OFFSET_LAB_RESULTS || join(repoRoot, 'results');
