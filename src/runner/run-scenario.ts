@@ -3,33 +3,31 @@ import { writeFileSync } from 'node:fs';
 import { makeFolder } from '../util/make-folder.ts';
 import { join } from 'node:path';
 import { describeBroker, type StartedBroker } from '../broker/broker.ts';
-import { check } from '../checker/check.ts';
 import { defaultClient, type ClientName } from '../consumer/clients.ts';
 import type { ChildConfig } from '../consumer/protocol.ts';
-import type { BetweenContext } from '../faults/fault.ts';
 import { startLine } from '../faults/start-line.ts';
-import type { Guarantee, HistoryEvent, Positions } from '../history/events.ts';
+import type { HistoryEvent, Positions } from '../history/events.ts';
 import { JsonlWriter } from '../history/jsonl.ts';
 import { createKafka, externalSessionTimeoutMs, teachingSessionTimeoutMs } from '../kafka/client.ts';
 import { groupsOf, readKafkaView } from '../kafka/group-view.ts';
 import { RunResources } from '../kafka/run-resources.ts';
 import { produceNumbered, topicOffsets } from '../kafka/topic.ts';
-import { checkpointPath } from '../strategies/file-checkpoint.ts';
-import { strategyInfo, unsupportedReason } from '../strategies/registry.ts';
+import { unsupportedReason } from '../strategies/registry.ts';
 import { HarnessArtifactError } from '../util/errors.ts';
 import { resultsDir as defaultResultsRoot } from '../util/paths.ts';
 import { timestamp } from '../util/timestamp.ts';
-import { collectHistory, readRowEffects, writeMergedHistory } from './collect.ts';
+import { collectHistory } from './collect.ts';
 import { runPhase } from './consume-phase.ts';
 import { explainPhaseFailure } from './diagnose.ts';
 import { assignTriggers, planInstances, type Instance } from './instances.ts';
 import { judgeDrain, LiveFaults } from './live-faults.ts';
-import { resultRows } from './rows.ts';
 import { readSurvived } from './survived.ts';
 import { RunWatch } from './run-watch.ts';
 import type { Phase, RunResult } from './run-result.ts';
 import type { AnyScenario, Knobs } from './scenario.ts';
 import { stallBoundMs } from './stall-watch.ts';
+import { betweenContext } from './between.ts';
+import { checkRun } from './check-run.ts';
 import { Supervisor } from './supervisor.ts';
 
 export interface RunOptions {
@@ -182,22 +180,7 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
     // What Kafka knew once the first processes had died, before any restart (the lesson's "committed 200 of 1000").
     const kafkaAtCrash = toRestart.size > 0 ? await readKafkaView(admin, topic, groupsOf(instances), collectHistory(workDir, instances)) : undefined;
 
-    const between: BetweenContext = {
-      workDir,
-      topic,
-      instances: instances,
-      resources,
-      checkpointPath: (name) => {
-        const choice = instances.find((i) => i.name === name)?.choice;
-        return checkpointPath(workDir, name, choice?.strategy === 'file-checkpoint' ? choice.options : undefined);
-      },
-      history: () => collectHistory(workDir, instances),
-      moveToNewGroup: (name) => {
-        const instance = instances.find((i) => i.name === name);
-        if (!instance) throw new Error(`no instance ${name} to move to a new group`);
-        return (instance.groupId = resources.groupName(`${instance.row}-new`));
-      },
-    };
+    const between = betweenContext({ workDir, topic, instances, resources });
     const changes = scenarioFaults.some((f) => f.beforeRestart)
       ? await phase('fault', async () => {
           const done: string[] = [];
@@ -220,28 +203,9 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
     if (live.failure) throw live.failure;
     if (live.artifacts.length > 0) throw new HarnessArtifactError(live.artifacts.join('; '));
 
-    const strategies = await phase('check', async () => {
-      const events = collectHistory(workDir, instances);
-      writeMergedHistory(workDir, events);
-      const effects = await readRowEffects(instances, events, { workDir, topic, kafka });
-      const finalOffsets = await topicOffsets(admin, topic);
-      const deletedBefore: Positions = {};
-      for (const [p, start] of Object.entries(finalOffsets.logStart)) {
-        if (start > (produced.logStart[Number(p)] ?? 0)) deletedBefore[Number(p)] = start;
-      }
-      const claims: Record<string, Guarantee> = {};
-      const members: Record<string, string[]> = {};
-      for (const i of instances) {
-        claims[i.row] = strategyInfo(i.choice).claims;
-        (members[i.row] ??= []).push(i.name);
-      }
-      const rowEffects = Object.fromEntries([...effects].map(([row, read]) => [row, read.effects]));
-      const checked = check({ claims, members, events, effects: rowEffects, logStartOffsets: produced.logStart, endOffsets: finalOffsets.end, deletedBefore });
-      const rows = resultRows(checked, instances, events, scenario.predict(knobs, { client }), effects, { rebalancesExpected: scenario.rebalances === 'expected' });
-      // Before any clean-up: what Kafka's own tools would show for this run's groups.
-      const kafkaView = await readKafkaView(admin, topic, groupsOf(instances), events);
-      return { checked, rows, kafkaView };
-    });
+    const strategies = await phase('check', () =>
+      checkRun({ scenario, knobs, client, instances, workDir, topic, kafka, admin, logStartAtProduce: produced.logStart }),
+    );
 
     const runResult: RunResult = {
       scenario: scenario.name,
