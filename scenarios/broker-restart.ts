@@ -19,8 +19,9 @@
  * So nothing is lost or repeated by any strategy: 0/0 everywhere. Whether a session shorter
  * than the outage would evict the members is not shown here: Kafka's group coordinator re-arms
  * the members' session timers when it loads the group after the restart, so the lesson does
- * not claim it (Kafka's classic GroupCoordinator `onGroupLoaded` schedules every member's next
- * heartbeat expiration afresh; not measured here). Exact while the whole partition is in memory
+ * not claim it (read in Kafka's source, not measured here: the group coordinator's
+ * GroupMetadataManager `onLoaded` calls `rescheduleClassicGroupMemberHeartbeat` for every member of
+ * a loaded classic group, so each session starts afresh at the load). Exact while the whole partition is in memory
  * (one fetch): the validator refuses more.
  */
 import type { StrategyReport } from '../src/checker/check.ts';

@@ -66,7 +66,7 @@ const guarantees: Record<Lang, Record<Guarantee | Observed, string>> = {
   zh: {
     'at-most-once': '至多一次',
     'at-least-once': '至少一次',
-    'effectively-once': '有效一次',
+    'effectively-once': '精确一次效果',
     'exactly-once': '恰好一次（本次）',
     neither: '都不是（既丢又重）',
     'lost-to-retention': '自身未丢；部分消息在读取前被删除',
