@@ -231,7 +231,11 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
   } catch (error) {
     // The run's own folder says what stopped it, with the stack: with several runs at once the
     // command's one-line message cannot name the right folder for every failure.
-    writeFileSync(join(workDir, 'error.txt'), `${(error as Error)?.stack ?? String(error)}\n`);
+    try {
+      writeFileSync(join(workDir, 'error.txt'), `${(error as Error)?.stack ?? String(error)}\n`);
+    } catch {
+      // best effort: a full or read-only disk must not hide the error that stopped the run
+    }
     throw error;
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
