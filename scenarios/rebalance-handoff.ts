@@ -27,15 +27,10 @@ import type { StrategyReport } from '../src/checker/check.ts';
 import type { Lang } from '../src/report/lang.ts';
 import { killAt } from '../src/faults/kill-at.ts';
 import { oneFetchPerPartition } from '../src/model/orders.ts';
-import { crashMessage, defineScenario, type InstanceSpec, type Knobs } from '../src/runner/scenario.ts';
+import { crashMessage, defineScenario, type Knobs } from '../src/runner/scenario.ts';
+import { pairOf, perPartition, savedAt, twoMemberGroupProblem } from './two-member-groups.ts';
 
 const bases = ['auto-commit', 'manual-commit', 'file-checkpoint'] as const;
-const pair = (strategy: (typeof bases)[number]): InstanceSpec[] => [
-  { name: `${strategy}#1`, strategy, group: strategy },
-  { name: `${strategy}#2`, strategy, group: strategy },
-];
-const savedAt = (k: Knobs) => Math.floor(crashMessage(k) / k.batch) * k.batch;
-const perPartition = (k: Knobs) => k.messages / k.partitions;
 
 export default defineScenario({
   name: 'rebalance-handoff',
@@ -44,19 +39,14 @@ export default defineScenario({
     zh: '每组两个实例，其中一个崩溃：Kafka 的提交随分区转给存活者，每个实例自己的 checkpoint 文件不会',
   },
   knobs: { messages: { default: 1000 }, partitions: { default: 4 }, batch: { default: 100 }, crashAfter: { default: 37 }, crashBatch: { default: 3 } },
-  instances: bases.flatMap(pair),
+  instances: bases.flatMap(pairOf),
   faults: (k) => [killAt({ point: 'mid-batch', atProcessed: crashMessage(k), instances: bases.map((b) => `${b}#1`) })],
   rebalances: 'expected',
   validate: (k, flag) =>
-    k.partitions < 2 || k.partitions % 2 !== 0
-      ? `rebalance-handoff needs an even number of partitions (two instances share them), got ${flag('partitions')}`
-      : k.messages % k.partitions !== 0
-        ? `${flag('messages')} must be a multiple of ${flag('partitions')} so the instances get equal shares`
-        : crashMessage(k) >= perPartition(k)
-          ? `the crash (after message ${crashMessage(k)}: ${flag('crashBatch')}, ${flag('crashAfter')}) must fall inside instance #1's first partition (${perPartition(k)} messages): lower the crash or raise --messages`
-          : !oneFetchPerPartition(k.messages, k.partitions)
-            ? `${flag('messages')} over ${flag('partitions')} needs more than one fetch per partition (1 MiB each): auto-commit would then have committed part of #1's partition at a fetch boundary, which this scenario does not model; use fewer messages or more partitions`
-            : undefined,
+    twoMemberGroupProblem('rebalance-handoff', k, flag) ??
+    (!oneFetchPerPartition(k.messages, k.partitions)
+      ? `${flag('messages')} over ${flag('partitions')} needs more than one fetch per partition (1 MiB each): auto-commit would then have committed part of #1's partition at a fetch boundary, which this scenario does not model; use fewer messages or more partitions`
+      : undefined),
   predict: (k) => ({
     'auto-commit': { lost: 0, duplicated: crashMessage(k) },
     'manual-commit': { lost: 0, duplicated: crashMessage(k) - savedAt(k) },

@@ -26,15 +26,10 @@
 import type { StrategyReport } from '../src/checker/check.ts';
 import { killAt } from '../src/faults/kill-at.ts';
 import type { Lang } from '../src/report/lang.ts';
-import { crashMessage, defineScenario, type InstanceSpec, type Knobs } from '../src/runner/scenario.ts';
+import { crashMessage, defineScenario, type Knobs } from '../src/runner/scenario.ts';
+import { pairOf, perPartition, savedAt, twoMemberGroupProblem } from './two-member-groups.ts';
 
 const bases = ['file-checkpoint', 'atomic-store', 'kafka-transactions'] as const;
-const pair = (strategy: (typeof bases)[number]): InstanceSpec[] => [
-  { name: `${strategy}#1`, strategy, group: strategy },
-  { name: `${strategy}#2`, strategy, group: strategy },
-];
-const savedAt = (k: Knobs) => Math.floor(crashMessage(k) / k.batch) * k.batch;
-const perPartition = (k: Knobs) => k.messages / k.partitions;
 
 export default defineScenario({
   name: 'rebalance-right-way',
@@ -43,19 +38,10 @@ export default defineScenario({
     zh: '组内一个成员崩溃：保存在组共享的存储里的 offset（数据库、Kafka 事务）跟着分区走，每个实例自己的文件不会',
   },
   knobs: { messages: { default: 1000 }, partitions: { default: 4 }, batch: { default: 100 }, crashAfter: { default: 37 }, crashBatch: { default: 3 } },
-  instances: bases.flatMap(pair),
+  instances: bases.flatMap(pairOf),
   faults: (k) => [killAt({ point: 'mid-batch', atProcessed: crashMessage(k), instances: bases.map((b) => `${b}#1`) })],
   rebalances: 'expected',
-  validate: (k, flag) =>
-    k.partitions < 2 || k.partitions % 2 !== 0
-      ? `rebalance-right-way needs an even number of partitions (two instances share them), got ${flag('partitions')}`
-      : k.messages % k.partitions !== 0
-        ? `${flag('messages')} must be a multiple of ${flag('partitions')} so the instances get equal shares`
-        : (k.messages / 2) % k.batch !== 0
-          ? `half of ${flag('messages')} must be a multiple of ${flag('batch')}, so that the survivor has saved all of its own share when it takes over`
-          : crashMessage(k) >= perPartition(k)
-            ? `the crash (after message ${crashMessage(k)}: ${flag('crashBatch')}, ${flag('crashAfter')}) must fall inside instance #1's first partition (${perPartition(k)} messages)`
-            : undefined,
+  validate: (k, flag) => twoMemberGroupProblem('rebalance-right-way', k, flag, { survivorSavedItsShare: true }),
   predict: (k) => {
     const moved = crashMessage(k) - savedAt(k);
     return {

@@ -1,0 +1,29 @@
+/**
+ * What the scenarios with two instances per consumer group share (rebalance-handoff,
+ * rebalance-right-way): the pairs, where #1's last save was, and the checks their
+ * predictions need (equal shares, the crash inside #1's first partition).
+ */
+import type { KnobNamer } from '../src/runner/knobs.ts';
+import { crashMessage, type InstanceSpec, type Knobs } from '../src/runner/scenario.ts';
+import type { StrategyName } from '../src/strategies/strategy.ts';
+
+/** #1 and #2 of a strategy, sharing one consumer group (the table's row). */
+export const pairOf = (strategy: StrategyName): InstanceSpec[] =>
+  [1, 2].map((n) => ({ name: `${strategy}#${n}`, strategy, group: strategy }) as InstanceSpec);
+
+/** #1's last save before its crash (it saves after every batch). */
+export const savedAt = (k: Knobs) => Math.floor(crashMessage(k) / k.batch) * k.batch;
+export const perPartition = (k: Knobs) => k.messages / k.partitions;
+
+/** The knobs a two-member group scenario's predictions need, or what is wrong with them. */
+export function twoMemberGroupProblem(name: string, k: Knobs, flag: KnobNamer, { survivorSavedItsShare = false } = {}): string | undefined {
+  if (k.partitions < 2 || k.partitions % 2 !== 0) return `${name} needs an even number of partitions (two instances share them), got ${flag('partitions')}`;
+  if (k.messages % k.partitions !== 0) return `${flag('messages')} must be a multiple of ${flag('partitions')} so the instances get equal shares`;
+  if (survivorSavedItsShare && (k.messages / 2) % k.batch !== 0) {
+    return `half of ${flag('messages')} must be a multiple of ${flag('batch')}, so that the survivor has saved all of its own share when it takes over`;
+  }
+  if (crashMessage(k) >= perPartition(k)) {
+    return `the crash (after message ${crashMessage(k)}: ${flag('crashBatch')}, ${flag('crashAfter')}) must fall inside instance #1's first partition (${perPartition(k)} messages): lower the crash or raise --messages`;
+  }
+  return undefined;
+}
