@@ -32,7 +32,7 @@ import type { Lang } from '../src/report/lang.ts';
 import { killAt } from '../src/faults/kill-at.ts';
 import { oneFetchPerPartition } from '../src/model/orders.ts';
 import { crashMessage, defineScenario, type Knobs } from '../src/runner/scenario.ts';
-import { autoCommitRepeats, tooLargeForOneResponse } from './crash-mid-batch.ts';
+import { tooLargeForOneResponse } from './crash-mid-batch.ts';
 
 /** The handed-off crash must come after kafkajs has committed the fetched batches (2 ms of work per message). */
 const earliestHandedOffCrash = 100;

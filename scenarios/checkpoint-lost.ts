@@ -15,8 +15,6 @@
  * - file-checkpoint + latest: no file → starts at the end: loses every message after the crash
  *   (N − crash message number).
  */
-import { rmSync, existsSync } from 'node:fs';
-import { basename } from 'node:path';
 import type { StrategyReport } from '../src/checker/check.ts';
 import type { Lang } from '../src/report/lang.ts';
 import { killAt } from '../src/faults/kill-at.ts';

@@ -69,7 +69,7 @@ export default defineScenario({
 });
 
 /** The auto-commit line on @platformatic/kafka: the timer, not the batch end, decides. */
-function platformaticAutoCommit(k: Knobs, strategies: StrategyReport[], lang: Lang): string {
+function platformaticAutoCommit(_k: Knobs, strategies: StrategyReport[], lang: Lang): string {
   const s = strategies.find((r) => r.strategy === 'auto-commit');
   const [dup, lost] = [s?.duplicated ?? 0, s?.lost ?? 0];
   return lang === 'zh'

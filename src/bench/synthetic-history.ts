@@ -8,7 +8,6 @@ import type { HistoryEvent } from '../history/events.ts';
  */
 export function syntheticHistory({ messages, partitions, rows, batch, crashAt }: { messages: number; partitions: number; rows: number; batch: number; crashAt: number }): HistoryEvent[] {
   const events: HistoryEvent[] = [];
-  const perPartition = Math.ceil(messages / partitions);
   const at = (n: number) => ({ partition: (n - 1) % partitions, offset: Math.floor((n - 1) / partitions) });
   for (let n = 1; n <= messages; n++) events.push({ kind: 'produced', ...at(n), seq: n });
   for (let r = 0; r < rows; r++) {
@@ -19,6 +18,5 @@ export function syntheticHistory({ messages, partitions, rows, batch, crashAt }:
     events.push({ kind: 'started', strategy, incarnation: 2, pid: 2, time: 0 });
     for (let n = Math.floor(crashAt / batch) * batch + 1; n <= messages; n++) events.push({ kind: 'processed', strategy, incarnation: 2, ...at(n), seq: n });
   }
-  void perPartition;
   return events;
 }

@@ -56,7 +56,7 @@ describe('file-checkpoint resume plan', () => {
   });
 
   test('dying during an atomic save leaves the old file whole', async () => {
-    const { strategy, path } = strategyIn(2, { write: 'atomic' });
+    const { strategy } = strategyIn(2, { write: 'atomic' });
     await strategy.save!({ 0: 3 });
     const die = (): never => { throw new Error('killed'); };
     await expect(strategy.save!({ 0: 6 }, die)).rejects.toThrow('killed');
