@@ -18,16 +18,21 @@ export function keptLines(result: RunResult, toolsJar: string | undefined, env: 
   ];
   if (toolsJar) {
     const java = `java -cp '${shown(kafkaLibsDir())}/*:${shown(toolsJar)}'`;
-    for (const group of groups) lines.push(`  ${java} org.apache.kafka.tools.consumer.group.ConsumerGroupCommand --bootstrap-server ${server} --describe --group ${group}`);
+    for (const group of groups) lines.push(`  ${java} org.apache.kafka.tools.consumer.group.ConsumerGroupCommand --bootstrap-server ${server} --describe --group ${shellWord(group)}`);
     lines.push(`  ${java} org.apache.kafka.tools.consumer.ConsoleConsumer --bootstrap-server ${server} --topic ${result.topic} --from-beginning --max-messages 10 --property print.partition=true --property print.offset=true`);
   } else {
     lines.push('  (the kafka-tools jar could not be fetched with Maven; with a Kafka download:)');
-    for (const group of groups) lines.push(`  bin/kafka-consumer-groups.sh --bootstrap-server ${server} --describe --group ${group}`);
+    for (const group of groups) lines.push(`  bin/kafka-consumer-groups.sh --bootstrap-server ${server} --describe --group ${shellWord(group)}`);
     lines.push(`  bin/kafka-console-consumer.sh --bootstrap-server ${server} --topic ${result.topic} --from-beginning --max-messages 10 --property print.offset=true`);
   }
   if (onPath('kcat', env)) lines.push(`  kcat -b ${server} -C -t ${result.topic} -o beginning -e -f '%p %o %s\\n'`);
   if (result.broker.kind === 'external' && env.KAFKA_SSL) lines.push('  (TLS/SASL: add --command-config <client.properties> with your security settings)');
   return lines;
+}
+
+/** One argument for a POSIX shell: group names come from row names, which may hold spaces ("commit offset+1"). */
+export function shellWord(text: string): string {
+  return /^[\w.,:@%+/=-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
 }
 
 function onPath(command: string, env: NodeJS.ProcessEnv): boolean {
