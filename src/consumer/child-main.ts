@@ -9,7 +9,6 @@ import { securityFromEnv } from '../kafka/security.ts';
 import { createStrategy } from '../strategies/registry.ts';
 import { ConsumerLoop, type SupervisorChannel } from './consumer-loop.ts';
 import { KafkajsPort } from './kafkajs-port.ts';
-import { PlatformaticPort } from './platformatic-port.ts';
 import type { ConsumerPort } from './port.ts';
 import type { ChildConfig } from './protocol.ts';
 
@@ -18,7 +17,10 @@ function fail(line: string, code: number): never {
   process.exit(code);
 }
 
-function start(config: ChildConfig): ConsumerLoop {
+// @platformatic/kafka takes ~0.5 s of CPU to load: a kafkajs child, started at every restart, does not pay for it.
+type PlatformaticPortClass = typeof import('./platformatic-port.ts').PlatformaticPort;
+
+function start(config: ChildConfig, PlatformaticPort: PlatformaticPortClass | undefined): ConsumerLoop {
   const { instance, incarnation, topic, groupId, workDir, row, outputTopic } = config;
   const security = config.securityFromEnv ? securityFromEnv() : {};
   // A generous retry window (~13 s): a commit sent while the broker restarts is retried until it is back.
@@ -30,7 +32,7 @@ function start(config: ChildConfig): ConsumerLoop {
   const { sessionTimeoutMs } = config;
   // The strategy's own Kafka needs (a transactional producer, an output topic) stay on kafkajs; the consumer is the chosen client.
   let port: ConsumerPort;
-  if (config.client === 'platformatic') {
+  if (config.client === 'platformatic' && PlatformaticPort) {
     // Only settings actually given count: an external cluster without TLS or SASL is fine.
     if (security.ssl || security.sasl) throw new Error('the platformatic client is not wired for TLS/SASL (KAFKA_SSL*, KAFKA_SASL*) yet');
     port = new PlatformaticPort({ brokers: config.brokers, clientId: `kol-${instance}-${incarnation}`, topic, groupId, sessionTimeoutMs });
@@ -61,7 +63,8 @@ let config: ChildConfig;
 let loop: ConsumerLoop;
 try {
   config = parseChildConfig(process.argv[2] ?? '');
-  loop = start(config);
+  const platformatic = config.client === 'platformatic' ? (await import('./platformatic-port.ts')).PlatformaticPort : undefined;
+  loop = start(config, platformatic);
 } catch (error) {
   fail(`strategy process: bad configuration: ${(error as Error).message}`, 2);
 }

@@ -48,7 +48,7 @@ export function consumerSettings(sessionTimeout: number) {
 }
 
 /** On brokers the harness starts (group.min.session.timeout.ms=1000). */
-export const teachingSessionTimeoutMs = 3000;
+export const teachingSessionTimeoutMs = Number(process.env.KOL_TEACHING_SESSION_MS ?? 3000);
 
 /**
  * On an external cluster the broker's group.min.session.timeout.ms (6000 by default) forbids
