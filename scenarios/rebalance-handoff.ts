@@ -41,6 +41,9 @@ export default defineScenario({
   knobs: { messages: { default: 1000 }, partitions: { default: 4 }, batch: { default: 100 }, crashAfter: { default: 37 }, crashBatch: { default: 3 } },
   instances: bases.flatMap(pairOf),
   faults: (k) => [killAt({ point: 'mid-batch', atProcessed: crashMessage(k), instances: bases.map((b) => `${b}#1`) })],
+  // The survivor must have finished its own share before the dead member's session ends (the
+  // exact deliveries count assumes it idles by then); 3 s leaves the slower designs time for it.
+  sessionTimeoutMs: 3000,
   rebalances: 'expected',
   validate: (k, flag) =>
     twoMemberGroupProblem('rebalance-handoff', k, flag) ??

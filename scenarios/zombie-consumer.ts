@@ -55,6 +55,9 @@ export default defineScenario({
     { name: 'file-checkpoint#2', strategy: 'file-checkpoint', group: 'file-checkpoint', options: sharedFile },
   ],
   faults: (k) => [freeze({ atProcessed: freezeAt(k), instances: ['manual-commit#1', 'file-checkpoint#1'] })],
+  // The survivor must have finished its own share before the dead member's session ends (the
+  // exact deliveries count assumes it idles by then); 3 s leaves the slower designs time for it.
+  sessionTimeoutMs: 3000,
   rebalances: 'expected',
   validate: (k, flag) =>
     k.partitions < 2 || k.partitions % 2 !== 0

@@ -56,6 +56,9 @@ export default defineScenario({
   },
   instances: bases.flatMap(pair),
   faults: (k) => [freeze({ atProcessed: freezeAt(k), instances: bases.map((b) => `${b}#1`) })],
+  // The survivor must have finished its own share before the dead member's session ends (the
+  // exact deliveries count assumes it idles by then); 3 s leaves the slower designs time for it.
+  sessionTimeoutMs: 3000,
   rebalances: 'expected',
   validate: (k, flag) =>
     k.partitions < 2 || k.partitions % 2 !== 0

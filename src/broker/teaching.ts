@@ -113,7 +113,7 @@ export function connectTeachingBroker(state: TeachingBrokerState): StartedBroker
 /**
  * The lesson broker a run should use: with the automatic choice, the running one; with
  * KAFKA_BROKERS, only when it names the lesson broker (then its teaching settings are
- * known, and consumers keep the 3 s session). Else undefined.
+ * known, and consumers keep the teaching session). Else undefined.
  */
 export async function lessonBrokerFor(choice: string, env: NodeJS.ProcessEnv, say: (line: string) => void): Promise<TeachingBrokerState | undefined> {
   if (choice === 'auto') return findTeachingBroker(say);

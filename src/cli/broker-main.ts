@@ -19,7 +19,7 @@ import { timestamp } from '../util/timestamp.ts';
 const usage = `Usage: npm run broker [-- --broker local|container]
 
 Starts the teaching broker for a lesson and keeps it up until Ctrl-C. While it runs,
-\`npm run scenario <name>\` in another terminal uses it with the teaching settings (3 s consumer
+\`npm run scenario <name>\` in another terminal uses it with the teaching settings (1.5 s consumer
 sessions): no broker start per run. Default: the automatic choice (a container if a Docker engine
 answers and a Kafka image is there, else the local JVM broker).`;
 

@@ -20,7 +20,7 @@ export interface StepIo {
  * Where it waits: only between phases, when no consumer process runs. Events that happen
  * while consumers run are queued and each gets its own stop at the next phase boundary
  * (before the next phase starts, or at the end). Holding a live consumer instead (a held
- * trigger, a SIGSTOP) would stop its heartbeats: after the 3 s session the group would
+ * trigger, a SIGSTOP) would stop its heartbeats: after its short session the group would
  * evict it and rebalance, and the pause itself would change the counts.
  */
 export class StepMode {

@@ -172,7 +172,8 @@ export class ConsumerLoop {
     await this.#reach('before-process', n);
     // The delivery, durable before the message counts as processed (and the effect itself when the strategy has no apply).
     this.#record({ kind: 'processed', ...this.#who(), partition, offset, seq });
-    await strategy.apply?.(delivery);
+    const applied = strategy.apply?.(delivery);
+    if (applied) await this.#alive(applied);
     this.#processed = n;
     this.#book.processed(partition, offset);
     await this.#reach('mid-batch', n);
@@ -191,7 +192,8 @@ export class ConsumerLoop {
   async #save(toSave: Positions, crashDuringSave?: () => never): Promise<void> {
     const { strategy } = this.#o;
     try {
-      await strategy.save?.(toSave, crashDuringSave);
+      const saved = strategy.save?.(toSave, crashDuringSave);
+      if (saved) await this.#alive(saved);
     } catch (error) {
       this.#record({ kind: 'save-failed', ...this.#who(), positions: toSave, error: (error as Error).message, time: Date.now() });
       // A refused save (a fenced zombie, a rejected commit) ends this process: going on would
@@ -211,6 +213,11 @@ export class ConsumerLoop {
       if (trigger.record === 'frozen') this.#record({ kind: 'frozen', ...this.#who(), processedInIncarnation: this.#processed, time: Date.now() });
       await this.#triggers.hold(trigger);
     }
+  }
+
+  /** Strategy work (not a harness hold) keeps the member's heartbeats going where the client needs it. */
+  #alive<T>(work: Promise<T>): Promise<T> {
+    return this.#o.port.keepAlive?.(work) ?? work;
   }
 
   #dieAt(point: CrashPointName): never {

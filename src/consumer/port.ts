@@ -48,4 +48,9 @@ export interface ConsumerPort {
   /** The topic's end offsets. */
   endOffsets(): Promise<Positions>;
   disconnect(): Promise<void>;
+  /**
+   * Keeps the group membership alive while the strategy works on one message (a save, a
+   * transaction). Absent: the client heartbeats by itself, whatever the handler is doing.
+   */
+  keepAlive?<T>(work: Promise<T>): Promise<T>;
 }

@@ -35,7 +35,7 @@ export function createKafka(
  * Consumer settings for teaching speed (the README lists them next to the broker's).
  * A SIGKILLed member never says goodbye; the group notices it only when its session times
  * out, so the session timeout is what every restart waits for. The default is 30 s in
- * kafkajs (45 s in the Java client); 3 s still leaves ten heartbeats per session.
+ * kafkajs (45 s in the Java client); the teaching session still leaves ten heartbeats per session.
  */
 export function consumerSettings(sessionTimeout: number) {
   return {
@@ -47,12 +47,18 @@ export function consumerSettings(sessionTimeout: number) {
   } satisfies Partial<ConsumerConfig>;
 }
 
-/** On brokers the harness starts (group.min.session.timeout.ms=1000). */
-export const teachingSessionTimeoutMs = Number(process.env.KOL_TEACHING_SESSION_MS ?? 3000);
+/**
+ * On brokers the harness starts (group.min.session.timeout.ms=1000). The honest minimum, measured:
+ * with heartbeats kept going during strategy work (KafkajsPort.keepAlive), the largest gap between
+ * a live member's heartbeats over three `all` runs on 2 cores under load (load average ~7) was
+ * 0.53 s; 1.5 s leaves a margin of nearly 3. Without keepAlive gaps reached 1.46 s (a first
+ * transaction's InitProducerId) and 1 s sessions evicted live members.
+ */
+export const teachingSessionTimeoutMs = 1500;
 
 /**
  * On an external cluster the broker's group.min.session.timeout.ms (6000 by default) forbids
- * 3 s; KAFKA_SESSION_TIMEOUT_MS can lower this where the cluster allows it.
+ * the teaching session; KAFKA_SESSION_TIMEOUT_MS can lower this where the cluster allows it.
  */
 export function externalSessionTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
   const value = Number(env.KAFKA_SESSION_TIMEOUT_MS ?? 10_000);

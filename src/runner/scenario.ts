@@ -55,7 +55,7 @@ export interface ScenarioSpec<N extends KnobName = never> {
   faults(knobs: Knobs<N>): Fault[];
   /** Checks of the knobs against each other: a message naming them through `flag`, or undefined. */
   validate?(knobs: Knobs<N>, flag: KnobNamer): string | undefined;
-  /** Consumer session timeout for this scenario on a broker the harness started (default 3 s). */
+  /** Consumer session timeout for this scenario on a broker the harness started (default teachingSessionTimeoutMs, 1.5 s). */
   sessionTimeoutMs?: number;
   /** Group members rejoin on purpose (a member dies, its partitions move): not flagged as unplanned. */
   rebalances?: 'expected';

@@ -8,7 +8,7 @@ import type { RunningChild } from './supervisor.ts';
  * hung. The longest silence a healthy run has is a join that waits for a dead member's
  * session to expire and then for the rebalance (up to two sessions): 2 × session + 10 s of
  * slack for a loaded 2-core machine, and never under 20 s (a process's start, compile cache
- * cold, takes up to ~5 s there). With the lab's 3 s sessions a hang is caught after 20 s,
+ * cold, takes up to ~5 s there). With the lab's short sessions a hang is caught after 20 s,
  * well before the 90 s phase timeout; with 30 s sessions (broker-restart) after 70 s.
  */
 export const stallBoundMs = (sessionTimeoutMs: number) => Math.max(20_000, 2 * sessionTimeoutMs + 10_000);

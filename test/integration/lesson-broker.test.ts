@@ -24,7 +24,7 @@ function scenario(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   });
 }
 
-test('npm run broker: a second process finds the lesson broker and uses it with the 3 s session; --keep leaves topic and groups; Ctrl-C stops it cleanly', async () => {
+test('npm run broker: a second process finds the lesson broker and uses it with the 1.5 s teaching session; --keep leaves topic and groups; Ctrl-C stops it cleanly', async () => {
   // Its own process group, so the test can send Ctrl-C as a terminal does (to the whole group).
   const lesson = spawn(process.execPath, ['src/cli/broker-main.ts', '--broker', 'local'], { env: cleanEnv({ NO_COLOR: '1' }), detached: true });
   let out = '';
@@ -35,7 +35,7 @@ test('npm run broker: a second process finds the lesson broker and uses it with 
   try {
     await waitFor(() => /address: +(\S+)/.exec(out)?.[1], { maxWaitMs: 90_000, description: `the lesson broker's address (stderr: ${err})` });
     const address = /address: +(\S+)/.exec(out)![1]!;
-    expect(out).toMatch(/consumers: session 3 s/);
+    expect(out).toMatch(/consumers: session 1.5 s · heartbeat 150 ms/);
     expect(JSON.parse(readFileSync(teachingStatePath(), 'utf8'))).toMatchObject({ pid: lesson.pid, brokers: [address] });
 
     // Nothing configured: no --broker, no KAFKA_BROKERS.

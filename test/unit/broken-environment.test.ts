@@ -58,7 +58,8 @@ describe('a damaged history file: exit 4 with the file and the line', () => {
 });
 
 describe('the stall watch', () => {
-  test('its bound: 20 s with the lab\'s 3 s sessions, two sessions and 10 s above that', () => {
+  test('its bound: 20 s with the lab\'s short sessions, two sessions and 10 s above that', () => {
+    expect(stallBoundMs(1500)).toBe(20_000);
     expect(stallBoundMs(3000)).toBe(20_000);
     expect(stallBoundMs(10_000)).toBe(30_000);
     expect(stallBoundMs(30_000)).toBe(70_000);

@@ -21,6 +21,13 @@ class FakePort implements ConsumerPort {
   committed: Positions = {};
   end: Positions = {};
   disconnected = false;
+  /** Work the loop asked to keep the membership alive for, and whether it was still running. */
+  readonly keptAlive: Array<{ settled: boolean }> = [];
+  keepAlive<T>(work: Promise<T>): Promise<T> {
+    const entry = { settled: false };
+    this.keptAlive.push(entry);
+    return work.finally(() => (entry.settled = true));
+  }
   async run(handlers: ConsumerHandlers, settings: RunSettings) {
     this.handlers = handlers;
     this.settings = settings;
@@ -222,6 +229,20 @@ describe('ConsumerLoop', () => {
     expect(readFileSync(join(workDir, 'checkpoint-s.json'), 'utf8')).toBe(whole.slice(0, Math.floor(whole.length / 2)));
     expect(crashes(events)).toHaveLength(1);
     expect(events.some((e) => e.kind === 'saved' || e.kind === 'save-failed')).toBe(false);
+  });
+
+  test('strategy work (each save) keeps the membership alive; a harness hold does not', async () => {
+    const { port, proceed } = await start({ choice: manual, triggers: [{ id: 'h', point: 'mid-batch', atProcessed: 4, action: 'hold' }] });
+    port.assign([0]);
+    for (let offset = 0; offset < 3; offset++) await port.deliver(0, offset);
+    expect(port.keptAlive).toEqual([{ settled: true }]); // the save after message 3
+    const held = port.deliver(0, 3);
+    expect(await settled(held)).toBe('pending');
+    expect(port.keptAlive).toHaveLength(1); // held, and nobody heartbeats for it: a frozen member must be evictable
+    proceed('h');
+    await held;
+    for (let offset = 4; offset < 6; offset++) await port.deliver(0, offset);
+    expect(port.keptAlive).toEqual([{ settled: true }, { settled: true }]);
   });
 
   test('a hold at a message waits for continue, and fires once', async () => {
