@@ -16,8 +16,9 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           // One real broker for the whole suite (tests that need their own start one).
           globalSetup: ['test/integration/global-setup.ts'],
-          // Scenario runs are timing-sensitive on 2 cores: one file at a time.
-          fileParallelism: false,
+          // Most of a scenario run is waiting (sessions, fetch waits): files run three at a time on
+          // the shared broker; heartbeats during strategy work keep a busy machine from evicting members.
+          maxWorkers: 3,
           testTimeout: 180_000,
           hookTimeout: 180_000,
         },
