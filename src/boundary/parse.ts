@@ -21,7 +21,8 @@ function readTrigger(f: Fields): Trigger {
   // A message point without its message number could never be reached.
   const atProcessed = point === 'joined' ? f.optionalWholeNumber('atProcessed', 1) : f.wholeNumber('atProcessed', 1);
   const record = f.optionalOneOf('record', ['frozen']);
-  return { id, point, ...(atProcessed !== undefined && { atProcessed }), action, ...(record !== undefined && { record }) };
+  const liveHold = f.has('liveHold') && f.boolean('liveHold');
+  return { id, point, ...(atProcessed !== undefined && { atProcessed }), action, ...(record !== undefined && { record }), ...(liveHold && { liveHold: true as const }) };
 }
 
 /** The configuration a strategy process gets from the supervisor (JSON text). */
@@ -60,6 +61,7 @@ const childMessageReaders: { [T in ChildMessage['type']]: (f: Fields) => Extract
     return f.has('partitions') ? { type: 'reached', trigger, partitions: f.wholeNumbers('partitions') } : { type: 'reached', trigger };
   },
   'harness-artifact': (f) => ({ type: 'harness-artifact', message: f.string('message') }),
+  idle: () => ({ type: 'idle' }),
 };
 
 /** A message a strategy process sent to the supervisor over IPC. */

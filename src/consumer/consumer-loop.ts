@@ -62,6 +62,9 @@ export class ConsumerLoop {
   #stopped = false;
   /** A die trigger fired: nothing more is recorded (seen only when a test's `die` throws instead of killing). */
   #dead = false;
+  /** The partitions of the current assignment, and whether this process said it finished them. */
+  #assignment: number[] = [];
+  #idleReported = false;
   /** A joined hold is waiting for its continue: later assignments stay paused too. */
   #joinHeld = false;
   readonly #triggers: Triggers;
@@ -125,6 +128,8 @@ export class ConsumerLoop {
     // saved), and open work of the old assignment (a transaction, unsaved results) is dropped.
     const plan = this.#joins++ === 0 ? this.#startPlan : strategy.resumePlan();
     for (const [p, offset] of Object.entries(this.#book.assign(partitions, plan))) port.seek(Number(p), offset);
+    this.#assignment = partitions;
+    this.#idleReported = false;
     this.#record({ kind: 'joined', ...this.#who(), partitions, resumeFrom: this.#book.resumeFrom, time: Date.now() });
     channel.send({ type: 'joined', partitions });
     if (holds.length > 0) {
@@ -179,6 +184,7 @@ export class ConsumerLoop {
     await this.#reach('mid-batch', n);
     if (strategy.save && strategy.saveOrder === 'after-process' && n % batchSize === 0) await this.#saveAt(n, { ...this.#book.next });
     if (n % 25 === 0) channel.send({ type: 'progress', processed: n });
+    this.#reportIdleIfDone();
     this.#finishIfDrained();
   }
 
@@ -209,10 +215,20 @@ export class ConsumerLoop {
 
   async #reach(point: Exclude<CrashPointName, 'during-save'>, n: number): Promise<void> {
     for (const trigger of this.#triggers.due(point, n)) {
-      if (trigger.action === 'die') this.#dieAt(point);
+      if (trigger.action === 'die' && !trigger.liveHold) this.#dieAt(point);
       if (trigger.record === 'frozen') this.#record({ kind: 'frozen', ...this.#who(), processedInIncarnation: this.#processed, time: Date.now() });
-      await this.#triggers.hold(trigger);
+      const held = this.#triggers.hold(trigger);
+      await (trigger.liveHold ? this.#alive(held) : held);
+      if (trigger.action === 'die') this.#dieAt(point);
     }
+  }
+
+  /** Tells the supervisor once per assignment when every partition of it is read to its end. */
+  #reportIdleIfDone(): void {
+    if (this.#idleReported || this.#assignment.length === 0) return;
+    if (!this.#book.reachedOn(this.#assignment, this.#o.drainTo)) return;
+    this.#idleReported = true;
+    this.#o.channel.send({ type: 'idle' });
   }
 
   /** Strategy work (not a harness hold) keeps the member's heartbeats going where the client needs it. */

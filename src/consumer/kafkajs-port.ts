@@ -22,7 +22,7 @@ export class KafkajsPort implements ConsumerPort {
   readonly #groupId: string;
   readonly #log: (line: string) => void;
   readonly #heartbeatIntervalMs: number;
-  /** kafkajs's heartbeat of the message being handled; absent when auto-commit is on (see keepAlive). */
+  /** kafkajs's heartbeat, from the message being handled. */
   #heartbeat: (() => Promise<void>) | undefined;
 
   constructor(kafka: Kafka, { topic, groupId, sessionTimeoutMs, log }: KafkajsPortSettings) {
@@ -67,9 +67,7 @@ export class KafkajsPort implements ConsumerPort {
       autoCommit: autoCommit !== false,
       ...(autoCommit && autoCommit.intervalMs !== undefined ? { autoCommitInterval: autoCommit.intervalMs } : {}),
       eachMessage: ({ partition, message, heartbeat }) => {
-        // kafkajs's heartbeat commits automatically when it finds a rebalance: with auto-commit on,
-        // only kafkajs itself may call it, or the lab would move its commits.
-        if (autoCommit === false) this.#heartbeat = heartbeat;
+        this.#heartbeat = heartbeat;
         return handlers.onMessage({ partition, offset: Number(message.offset), seq: decodeSeq(message.value) });
       },
     });
@@ -79,7 +77,9 @@ export class KafkajsPort implements ConsumerPort {
    * kafkajs heartbeats only between messages: a save that waits on a disk or a transaction
    * would silence the member for as long as it takes (measured: up to 1.5 s on 2 busy cores),
    * so a short session would evict a live member. While the work runs, heartbeat on schedule.
-   * A failed heartbeat (the group is rebalancing) is left for kafkajs to find on its own next one.
+   * It is kafkajs's own heartbeat (the call its loop makes after each message; with auto-commit on
+   * it commits the resolved offsets when it finds a rebalance, as that call always does). A failed
+   * heartbeat (the group is rebalancing) is left for kafkajs to find on its own next one.
    */
   keepAlive<T>(work: Promise<T>): Promise<T> {
     const heartbeat = this.#heartbeat;

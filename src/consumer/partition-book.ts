@@ -50,6 +50,11 @@ export class PartitionBook {
     this.next[partition] = offset + 1;
   }
 
+  /** These partitions are read up to their end offsets. */
+  reachedOn(partitions: readonly number[], drainTo: Positions): boolean {
+    return partitions.every((p) => (this.next[p] ?? this.resumeFrom[p] ?? 0) >= (drainTo[p] ?? 0));
+  }
+
   /** Every partition is read up to these end offsets. */
   reached(drainTo: Positions): boolean {
     const at = (p: number) => this.next[p] ?? this.resumeFrom[p] ?? 0;

@@ -29,6 +29,12 @@ export interface Trigger {
    * the process records a `frozen` event in its history before it says it reached the point.
    */
   record?: 'frozen';
+  /**
+   * The process stays a member of its group while it holds (it heartbeats): the fault waits
+   * for something else first (the rest of the group finishing its own share). A `die` trigger
+   * with a live hold dies when the supervisor says continue.
+   */
+  liveHold?: true;
 }
 
 /** Everything a strategy process needs, passed by the supervisor (validated on arrival). */
@@ -67,7 +73,9 @@ export type ChildMessage =
   | { type: 'progress'; processed: number }
   /** Reached a hold trigger: waits for `continue` with the same id. */
   | { type: 'reached'; trigger: string; partitions?: number[] }
-  | { type: 'harness-artifact'; message: string };
+  | { type: 'harness-artifact'; message: string }
+  /** Every partition of the current assignment is read to its end: this process finished its share. */
+  | { type: 'idle' };
 
 /** Messages from the supervisor to a strategy process. */
 export type SupervisorMessage = { type: 'continue'; trigger: string };

@@ -20,6 +20,7 @@ export class Triggers {
   constructor(triggers: readonly Trigger[], channel: SupervisorChannel) {
     for (const t of triggers) {
       if (t.point === 'joined' && t.action === 'die') throw new Error(`trigger ${t.id}: die at joined is not supported`);
+      if (t.point === 'during-save' && t.liveHold) throw new Error(`trigger ${t.id}: a save cannot hold halfway, live or not`);
       if (t.point === 'during-save' && t.action === 'hold') throw new Error(`trigger ${t.id}: a save cannot hold halfway; hold at mid-batch or after-save`);
       if (t.point !== 'joined' && !(Number.isInteger(t.atProcessed) && t.atProcessed! >= 1)) {
         throw new Error(`trigger ${t.id}: ${t.point} needs atProcessed, a message number from 1`);

@@ -62,6 +62,8 @@ export interface LiveContext {
   signal(instance: string, signal: 'SIGSTOP' | 'SIGCONT'): void;
   /** Resolves when the instance's current process has exited. */
   exited(instance: string): Promise<void>;
+  /** Resolves when the instance's current process has read every partition it was given to its end, or has exited. */
+  finishedItsShare(instance: string): Promise<void>;
   /** Records what the fault did, in the history and the report. */
   note(description: string): void;
   /** The fault failed: the run stops with this error. */

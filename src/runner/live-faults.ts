@@ -24,6 +24,9 @@ export class LiveFaults {
   /** For the stall watch: the last message, start or continue of any process, and who holds at a trigger. */
   #lastSignOfLife = Date.now();
   readonly #holding = new Set<string>();
+  /** Processes that said they finished their share, and faults waiting for that. */
+  readonly #idle = new WeakSet<RunningChild>();
+  readonly #idleWaiters = new Map<RunningChild, Array<() => void>>();
 
   constructor(
     { faults, ownerOf, instances, broker, topic, history, onFailure }: {
@@ -52,6 +55,15 @@ export class LiveFaults {
       },
       signal: (instance, signal) => this.children.get(instance)?.signal(signal),
       exited: async (instance) => void (await this.children.get(instance)?.exited),
+      finishedItsShare: (instance) => {
+        const child = this.children.get(instance);
+        if (child === undefined || this.#idle.has(child)) return Promise.resolve();
+        return new Promise<void>((resolve) => {
+          const gone = () => resolve();
+          void child.exited.then(gone, gone);
+          this.#idleWaiters.set(child, [...(this.#idleWaiters.get(child) ?? []), resolve]);
+        });
+      },
       note: (description) => {
         this.notes.push(description);
         history.append({ kind: 'fault', description, time: Date.now() });
@@ -90,6 +102,7 @@ export class LiveFaults {
   onMessage(instance: string, message: ChildMessage): void {
     this.touch();
     if (message.type === 'reached') this.#holding.add(instance);
+    if (message.type === 'idle') this.idle(instance);
     if (message.type === 'harness-artifact') this.artifacts.push(message.message);
     if (message.type === 'joined') for (const fault of this.faults) fault.joined?.(instance, message.partitions, this.context);
     if (message.type === 'reached') this.reached(instance, message.trigger);
@@ -102,6 +115,15 @@ export class LiveFaults {
       if (judged !== undefined) return judged;
     }
     return judgeDrain(instance, exit);
+  }
+
+  /** The instance's current process finished its share: wake whoever waits for that. */
+  private idle(instance: string): void {
+    const child = this.children.get(instance);
+    if (child === undefined) return;
+    this.#idle.add(child);
+    for (const resolve of this.#idleWaiters.get(child) ?? []) resolve();
+    this.#idleWaiters.delete(child);
   }
 
   private reached(instance: string, id: string): void {

@@ -31,6 +31,7 @@ const config: ChildConfig = {
     { id: 't1', point: 'during-save', atProcessed: 300, action: 'die' },
     { id: 't2', point: 'joined', action: 'hold' },
     { id: 't3', point: 'mid-batch', atProcessed: 300, action: 'hold', record: 'frozen' },
+    { id: 't4', point: 'mid-batch', atProcessed: 37, action: 'die', liveHold: true },
   ],
   drainTo: { 0: 1000, 1: 998 },
   logStart: { 0: 0, 1: 0 },
@@ -92,7 +93,7 @@ describe('IPC messages', () => {
 
   test.each([
     [() => parseChildMessage(null), 'message from a strategy process: must be a JSON object, got null'],
-    [() => parseChildMessage({ type: 'hold' }), 'message from a strategy process: field "type" must be one of "joined", "progress", "reached", "harness-artifact", got "hold"'],
+    [() => parseChildMessage({ type: 'hold' }), 'message from a strategy process: field "type" must be one of "joined", "progress", "reached", "harness-artifact", "idle", got "hold"'],
     [() => parseChildMessage({ type: 'progress', processed: 1.5 }), 'field "processed" must be a whole number, got 1.5'],
     [() => parseChildMessage({ type: 'joined', partitions: [0, 'x'] }), 'field "partitions[1]" must be a whole number, got "x"'],
     [() => parseChildMessage({ type: 'progress', processed: 1, extra: true }), 'unknown field "extra" (not a field of a "progress" message)'],

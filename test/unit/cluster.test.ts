@@ -65,6 +65,7 @@ function live(cluster: ClusterControl | undefined, instances: FaultTarget[], log
     proceed: (i, t) => log.push(`proceed ${i} ${t.id}`),
     signal: () => {},
     exited: async () => {},
+    finishedItsShare: async () => {},
     note: (d) => log.push(`note: ${d}`),
     fail: (e) => log.push(`fail: ${String(e)}`),
   };

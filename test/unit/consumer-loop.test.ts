@@ -245,6 +245,35 @@ describe('ConsumerLoop', () => {
     expect(port.keptAlive).toEqual([{ settled: true }, { settled: true }]);
   });
 
+  test('a live hold keeps the membership alive while it waits, and a die trigger with it dies on continue', async () => {
+    const { port, events, sent, proceed } = await start({ choice: manual, triggers: [{ id: 'k', point: 'mid-batch', atProcessed: 2, action: 'die', liveHold: true }] });
+    port.assign([0]);
+    await port.deliver(0, 0);
+    const second = port.deliver(0, 1);
+    expect(await settled(second)).toBe('pending');
+    expect(sent.filter((m) => m.type === 'reached')).toEqual([{ type: 'reached', trigger: 'k' }]);
+    expect(port.keptAlive).toEqual([{ settled: false }]); // the hold itself, heartbeating
+    expect(crashes(events)).toEqual([]);
+    proceed('k');
+    await expect(second).rejects.toBeInstanceOf(Died);
+    expect(crashes(events)).toMatchObject([{ point: 'mid-batch', processedInIncarnation: 2 }]);
+  });
+
+  test('says once per assignment when it has read its partitions to the end', async () => {
+    const { port, sent } = await start({ choice: manual, drainTo: { 0: 2, 1: 2 } });
+    const idle = () => sent.filter((m) => m.type === 'idle').length;
+    port.assign([0]);
+    await port.deliver(0, 0);
+    expect(idle()).toBe(0);
+    await port.deliver(0, 1);
+    expect(idle()).toBe(1); // its share (partition 0) is done, though partition 1 is not
+    port.assign([0, 1]);
+    await port.deliver(1, 0);
+    expect(idle()).toBe(1);
+    await port.deliver(1, 1);
+    expect(idle()).toBe(2);
+  });
+
   test('a hold at a message waits for continue, and fires once', async () => {
     const { port, events, sent, proceed } = await start({ choice: manual, triggers: [{ id: 'h', point: 'mid-batch', atProcessed: 2, action: 'hold', record: 'frozen' }] });
     port.assign([0]);

@@ -20,6 +20,7 @@ const trigger = (id: string, t: Omit<Trigger, 'id'>): Trigger => ({ id, ...t });
 function recordingLive(instances: FaultTarget[], broker: Partial<StartedBroker> = {}) {
   const log: string[] = [];
   const exits = new Map(instances.map((i) => [i.name, Promise.withResolvers<void>()]));
+  const finished = new Map(instances.map((i) => [i.name, Promise.withResolvers<void>()]));
   const live: LiveContext = {
     broker: broker as StartedBroker,
     topic: 'kol-topic',
@@ -27,10 +28,11 @@ function recordingLive(instances: FaultTarget[], broker: Partial<StartedBroker> 
     proceed: (instance, t) => log.push(`proceed ${instance} ${t.id}`),
     signal: (instance, signal) => log.push(`${signal} ${instance}`),
     exited: (instance) => exits.get(instance)!.promise,
+    finishedItsShare: (instance) => finished.get(instance)!.promise,
     note: (description) => log.push(`note: ${description}`),
     fail: (error) => log.push(`fail: ${String(error)}`),
   };
-  return { live, log, exit: (instance: string) => exits.get(instance)!.resolve() };
+  return { live, log, exit: (instance: string) => exits.get(instance)!.resolve(), finish: (instance: string) => finished.get(instance)!.resolve() };
 }
 
 describe('killAt', () => {
@@ -38,6 +40,19 @@ describe('killAt', () => {
   test('gives a die trigger only to its instances', () => {
     expect(fault.triggers?.(target('a'))).toEqual([{ point: 'mid-batch', atProcessed: 237, action: 'die' }]);
     expect(fault.triggers?.(target('b'))).toEqual([]);
+  });
+  test('othersFinishFirst: a live hold that dies once the rest of its group has finished its own share', async () => {
+    const instances = [target('r#1', 'r'), target('r#2', 'r'), target('other')];
+    const waiting = killAt({ point: 'mid-batch', atProcessed: 37, instances: ['r#1'], othersFinishFirst: true });
+    expect(waiting.triggers?.(instances[0]!)).toEqual([{ point: 'mid-batch', atProcessed: 37, action: 'die', liveHold: true }]);
+    const { live, log, finish } = recordingLive(instances);
+    const done = waiting.reached!('r#1', trigger('k1', { point: 'mid-batch', atProcessed: 37, action: 'die', liveHold: true }), live);
+    await Promise.resolve();
+    expect(log).toEqual([]); // r#2 still works on its share
+    finish('r#2'); // 'other' is in another group: not waited for
+    await done;
+    expect(log).toEqual(['note: r#1 dies at its message 37, the rest of its group having finished its own share', 'proceed r#1 k1']);
+    expect(() => killAt({ point: 'during-save', atProcessed: 3, othersFinishFirst: true })).toThrow(/halfway/);
   });
   test('a SIGKILL is the planned death (restart); any other exit is a problem; other instances are not its business', () => {
     expect(fault.judgeExit?.('a', { code: null, signal: 'SIGKILL' })).toBe('restart');
@@ -47,13 +62,16 @@ describe('killAt', () => {
 });
 
 describe('freeze', () => {
-  test('SIGSTOPs at the trigger, waits for the rest of its group to exit, then SIGCONTs and lets it go on', async () => {
+  test('holds live until the rest of its group finished its share, SIGSTOPs, waits for them to exit, then SIGCONTs and lets it go on', async () => {
     const instances = [target('z#1', 'z'), target('z#2', 'z'), target('other')];
     const fault = freeze({ atProcessed: 300, instances: ['z#1'] });
-    expect(fault.triggers?.(instances[0]!)).toEqual([{ point: 'mid-batch', atProcessed: 300, action: 'hold', record: 'frozen' }]);
-    const { live, log, exit } = recordingLive(instances);
+    expect(fault.triggers?.(instances[0]!)).toEqual([{ point: 'mid-batch', atProcessed: 300, action: 'hold', record: 'frozen', liveHold: true }]);
+    const { live, log, exit, finish } = recordingLive(instances);
     const done = fault.reached!('z#1', trigger('t1', { point: 'mid-batch', atProcessed: 300, action: 'hold' }), live);
     await Promise.resolve();
+    expect(log).toEqual([]);
+    finish('z#2');
+    await new Promise((r) => setImmediate(r));
     expect(log).toEqual(['SIGSTOP z#1', 'note: SIGSTOP z#1 before it saves (frozen: no heartbeats)']);
     exit('z#2'); // 'other' is in another group: not waited for
     await done;
