@@ -41,22 +41,6 @@ describe('offsets stored with the results, on a real broker', () => {
     expect(result.matchesPrediction).toBe(true);
   });
 
-  test('crash-during-save: between results and offsets, and inside the save', async () => {
-    // The save after batch 3 (message 300): every row is redelivered batch 3 (100).
-    const result = await run('crash-during-save');
-    const repeats = { lost: 0, duplicated: 100, redelivered: 100 };
-    const once = { lost: 0, duplicated: 0, redelivered: 100 };
-    expect(counts(result)).toEqual({
-      'file-checkpoint/between': repeats,
-      'file-checkpoint/during': repeats,
-      'atomic-store/between': once,
-      'atomic-store/during': once,
-      'idempotent-sink/during': once,
-      'kafka-transactions/during': once,
-      'state-snapshot/during': repeats,
-    });
-  });
-
   test.each(['before-process', 'mid-batch', 'during-save', 'after-save'] as const)(
     'atomic-store, kafka-transactions and idempotent-sink: 0 lost, 0 duplicated effects when killed %s',
     async (point: CrashPointName) => {
@@ -77,26 +61,4 @@ describe('offsets stored with the results, on a real broker', () => {
       }
     },
   );
-
-  test('rebalance-right-way: a store the group shares follows the partition to the survivor', async () => {
-    // #1 dies after its message 237 (last save 200): the survivor resumes at 200 from the
-    // database or the transactions' offsets (37 redelivered, no effect twice); per-instance files
-    // replay 237 + 250 − 200 + 3·250 = 1037.
-    expect(counts(await run('rebalance-right-way'))).toEqual({
-      'file-checkpoint': { lost: 0, duplicated: 1037, redelivered: 1037 },
-      'atomic-store': { lost: 0, duplicated: 0, redelivered: 37 },
-      'kafka-transactions': { lost: 0, duplicated: 0, redelivered: 37 },
-    });
-  });
-
-  test('zombie-right-way: the position check and the transactional id refuse the stale save', async () => {
-    // #1 frozen right before its save after message 300; #2 resumes at 200 (100 redelivered);
-    // the woken zombie's save is refused and its process ends.
-    const result = await run('zombie-right-way');
-    const by = counts(result);
-    expect(by['atomic-store']).toEqual({ lost: 0, duplicated: 0, redelivered: 100 });
-    expect(by['kafka-transactions']).toEqual({ lost: 0, duplicated: 0, redelivered: 100 });
-    expect(by['file-checkpoint']!.lost).toBe(0);
-    expect(by['file-checkpoint']!.duplicated).toBeGreaterThanOrEqual(1800);
-  });
 });
