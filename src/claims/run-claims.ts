@@ -3,6 +3,7 @@ import { findScenario } from '../../scenarios/index.ts';
 import type { StartedBroker } from '../broker/broker.ts';
 import type { RunResult } from '../runner/run-result.ts';
 import { runScenario } from '../runner/run-scenario.ts';
+import { inPool } from '../util/pool.ts';
 import { measureSaveCost, type SaveCostOptions, type SaveCostResult } from '../timing/save-cost.ts';
 import { countsOf, type ClaimInputs, type ClaimVerdict } from './evidence.ts';
 import { evidenceScenarios, judgeClaims } from './verdicts.ts';
@@ -15,21 +16,26 @@ export interface ClaimsRun {
 }
 
 /**
- * Runs every scenario the verdicts read (with its defaults) and save-cost, one after
- * another on one started broker, then derives every claim's verdict from those numbers.
+ * Runs every scenario the verdicts read (with its defaults) on one started broker, `jobs` at a
+ * time as `npm run scenario all` does (their waits are session timeouts; counts do not depend
+ * on it), then save-cost alone (a timing), and derives every claim's verdict from those numbers.
  */
 export async function runClaims(
-  { broker, workDir, saveCost, onProgress, signal }: { broker: StartedBroker; workDir: string; saveCost: SaveCostOptions; onProgress?: (text: string) => void; signal?: AbortSignal },
+  { broker, workDir, saveCost, jobs = 3, onProgress, signal }: { broker: StartedBroker; workDir: string; saveCost: SaveCostOptions; jobs?: number; onProgress?: (text: string) => void; signal?: AbortSignal },
 ): Promise<ClaimsRun> {
   const began = performance.now();
-  const results: RunResult[] = [];
-  for (const name of evidenceScenarios) {
+  const scenarios = evidenceScenarios.map((name) => {
     const scenario = findScenario(name);
     if (!scenario) throw new Error(`claims: no scenario ${name} in the catalogue`);
-    onProgress?.(`${name} (${results.length + 1}/${evidenceScenarios.length + 1})`);
-    results.push(await runScenario(scenario, scenario.defaults, { broker, workDir: join(workDir, name), ...(signal ? { signal } : {}) }));
-  }
-  onProgress?.(`save-cost (${evidenceScenarios.length + 1}/${evidenceScenarios.length + 1})`);
+    return scenario;
+  });
+  let finished = 0;
+  const results: RunResult[] = await inPool(scenarios, jobs, async (scenario) => {
+    const result = await runScenario(scenario, scenario.defaults, { broker, workDir: join(workDir, scenario.name), ...(signal ? { signal } : {}) });
+    onProgress?.(`${++finished}/${scenarios.length + 1} done (${scenario.name})`);
+    return result;
+  });
+  onProgress?.(`save-cost (${scenarios.length + 1}/${scenarios.length + 1}), alone: it is a timing`);
   const cost = await measureSaveCost(saveCost, { broker, workDir: join(workDir, 'save-cost'), ...(onProgress ? { onProgress } : {}), ...(signal ? { signal } : {}) });
   return { results, saveCost: cost, verdicts: judgeClaims(claimInputsOf(results, cost)), elapsedMs: Math.round(performance.now() - began) };
 }

@@ -82,12 +82,19 @@ export function parseCli(argv: string[]): CliOptions {
     lang,
     broker: values.broker as string | undefined,
     keepRuns: typeof values['keep-runs'] === 'string' ? parseWholeNumber('keep-runs', values['keep-runs']) : defaultRunsKept,
-    jobs: typeof values.jobs === 'string' ? Math.max(1, parseWholeNumber('jobs', values.jobs)) : defaultJobs,
+    jobs: typeof values.jobs === 'string' ? parseJobs(values.jobs) : defaultJobs,
     client: client as ClientName,
     step: values.step === true,
     keep: values.keep === true,
     knobs,
   };
+}
+
+/** Scenarios at once with `all`: at least one; more than 16 on one broker is no lesson any more. */
+function parseJobs(raw: string): number {
+  const jobs = parseWholeNumber('jobs', raw);
+  if (jobs < 1 || jobs > 16) throw new UserError(`--jobs must be from 1 to 16, got "${raw}"`);
+  return jobs;
 }
 
 function parseWholeNumber(flag: string, raw: string): number {

@@ -15,10 +15,10 @@ import { timestamp } from '../util/timestamp.ts';
 import { parseWhole } from './save-cost-command.ts';
 import type { Io } from './scenario-command.ts';
 
-export const claimsUsage = `Usage: npm run claims -- [--lang en|zh] [--broker local] [--runs R] [--json]
+export const claimsUsage = `Usage: npm run claims -- [--lang en|zh] [--broker local] [--runs R] [--jobs J] [--json]
 
-Runs, on one broker, every scenario that is evidence for a claim of the original answer, and
-save-cost (R runs, default 3), then prints each claim (English and the original Chinese) with
+Runs, on one broker, every scenario that is evidence for a claim of the original answer (J at
+a time, default 3), and then save-cost alone (R runs, default 3), then prints each claim (English and the original Chinese) with
 its verdict — holds / does not hold / holds only when … — derived from this run's numbers,
 and the evidence. Writes results/claims/<timestamp>/claims.json, claims.md and index.html.`;
 
@@ -29,7 +29,7 @@ export async function claimsCommand(argv: string[], io: Io): Promise<number> {
     ({ values } = parseArgs({
       args: argv,
       strict: true,
-      options: { lang: { type: 'string' }, broker: { type: 'string' }, runs: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: { lang: { type: 'string' }, broker: { type: 'string' }, runs: { type: 'string' }, jobs: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     }));
   } catch (error) {
     throw new UserError((error as Error).message.split('\n')[0]!, { hint: 'npm run claims -- --help lists its options.' });
@@ -41,6 +41,7 @@ export async function claimsCommand(argv: string[], io: Io): Promise<number> {
   if (values.lang !== undefined && values.lang !== 'en' && values.lang !== 'zh') throw new UserError(`--lang must be en or zh, got "${values.lang}"`);
   const lang = detectLang(values.lang, io.env);
   const runs = parseWhole('runs', values.runs, 3, 1, 50);
+  const jobs = parseWhole('jobs', values.jobs, 3, 1, 16);
   const kind = await resolveBrokerKind(chooseBrokerKind(values.broker, io.env), io.env, undefined, (line) => void io.stderr.write(`${line}\n`));
   const stamp = timestamp();
   const dir = join(resultsDir, 'claims', stamp);
@@ -56,6 +57,7 @@ export async function claimsCommand(argv: string[], io: Io): Promise<number> {
       broker,
       workDir: dir,
       saveCost: { messages: 1000, runs, intervals: defaultIntervals },
+      jobs,
       onProgress: (t) => progress.update(t),
       ...(io.signal ? { signal: io.signal } : {}),
     });
