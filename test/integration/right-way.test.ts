@@ -41,7 +41,8 @@ describe('offsets stored with the results, on a real broker', () => {
     expect(result.matchesPrediction).toBe(true);
   });
 
-  test.each(['before-process', 'mid-batch', 'during-save', 'after-save'] as const)(
+  // The four runs are independent (each its own topic and groups): side by side, like `all`.
+  test.concurrent.each(['before-process', 'mid-batch', 'during-save', 'after-save'] as const)(
     'atomic-store, kafka-transactions and idempotent-sink: 0 lost, 0 duplicated effects when killed %s',
     async (point: CrashPointName) => {
       // 3 partitions, batches of 40, the crash at message 100 (the save after it for the save
