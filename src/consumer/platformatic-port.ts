@@ -1,6 +1,7 @@
 import { Consumer, MessagesStreamFallbackModes, MessagesStreamModes, type MessagesStream } from '@platformatic/kafka';
 import type { Positions } from '../history/events.ts';
 import { decodeSeq } from '../kafka/messages.ts';
+import type { PlatformaticSecurity } from '../kafka/security.ts';
 import { waitFor } from '../util/wait-for.ts';
 import type { ConsumerHandlers, ConsumerPort, RunSettings } from './port.ts';
 
@@ -11,6 +12,8 @@ export interface PlatformaticPortSettings {
   groupId: string;
   /** Consumer session timeout: what every restart waits for after a SIGKILL. */
   sessionTimeoutMs: number;
+  /** TLS and SASL for an external cluster (src/kafka/security.ts, platformaticSecurity). */
+  security?: PlatformaticSecurity;
 }
 
 type Stream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
@@ -49,6 +52,7 @@ export class PlatformaticPort implements ConsumerPort {
       maxWaitTime: 100,
       retries: 10,
       retryDelay: 500,
+      ...settings.security,
     });
   }
 
