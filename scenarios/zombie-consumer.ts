@@ -29,11 +29,30 @@
  *   #2 processed every message once except the x messages before its resume point on #1's
  *   partition; the zombie, counting what it did before freezing, after waking and after
  *   rejoining, processed every message once: N − x duplicated, x between 0 and f − batch.
+ *
+ * On @platformatic/kafka (--client platformatic) the zombie is not stopped by the refusal
+ * (node_modules/@platformatic/kafka/dist/clients/consumer/consumer.js):
+ * - on SIGCONT its overdue heartbeat gets UNKNOWN_MEMBER_ID; #getRejoinError clears its member
+ *   id and #heartbeat rejoins the group (now alone) as a new member;
+ * - its commit of f is refused too, and #commit, seeing an error that needs a rejoin, joins and
+ *   sends the SAME commit again under the new generation: Kafka accepts it, and the group's
+ *   committed offset on that partition goes back from N/P to f. No crash, no restart;
+ * - the messages its stream had buffered before the freeze stay buffered across the rejoin
+ *   (messages-stream.ts: #onConsumerGroupJoin only re-reads offsets), so it goes on processing
+ *   them: the rest of its frozen partition (N/P − f, all processed by #2 too: the lab's drain
+ *   needs that partition at its end), and then buffered messages of its other partitions until
+ *   its drain stops it (how many is timing), at most the rest of its share: N/2 − f.
+ *   So manual-commit: batch + N/P − f … batch + N/2 − f duplicated, 0 lost. (The upper bound
+ *   assumes the group's commits, read at the rejoin before it processes anything, arrive before
+ *   it has worked through its buffer.)
+ * - file-checkpoint: as on kafkajs (the file takes the stale save; the zombie rejoins and
+ *   replays from it), without the crash and restart.
  */
 import type { StrategyReport } from '../src/checker/check.ts';
 import type { Lang } from '../src/report/lang.ts';
 import { freeze } from '../src/faults/freeze.ts';
-import { defineScenario, type Knobs as AllKnobs } from '../src/runner/scenario.ts';
+import type { ClientName } from '../src/consumer/clients.ts';
+import { defineScenario, type Knobs as AllKnobs, type RunContext } from '../src/runner/scenario.ts';
 
 type Knobs = AllKnobs<'crashBatch'>;
 
@@ -64,12 +83,40 @@ export default defineScenario({
         : freezeAt(k) >= perPartition(k)
           ? `the freeze (after message ${freezeAt(k)}: ${flag('crashBatch')} × ${flag('batch')}) must fall inside instance #1's first partition (${perPartition(k)} messages): lower --crash-batch or raise --messages`
           : undefined,
-  predict: (k) => ({
-    'manual-commit': { lost: 0, duplicated: { min: k.batch, max: k.batch + k.messages / 2 - freezeAt(k) } },
+  predict: (k, run) => ({
+    'manual-commit': { lost: 0, duplicated: { min: k.batch + zombieMustRedo(k, run.client), max: k.batch + k.messages / 2 - freezeAt(k) } },
     'file-checkpoint': { lost: 0, duplicated: { min: k.messages - (freezeAt(k) - k.batch), max: k.messages } },
   }),
-  lesson,
+  lesson: (k, strategies, lang, run: RunContext) => (run.client === 'platformatic' ? platformaticLesson(k, strategies, lang) : lesson(k, strategies, lang)),
 });
+
+/**
+ * What the woken zombie surely processes again. kafkajs: nothing (its refused commit crashes it;
+ * before that it may process a few buffered messages). platformatic: the rest of its frozen
+ * partition, which it goes on reading from its buffer after rejoining (its commit is retried).
+ */
+const zombieMustRedo = (k: Knobs, client: ClientName) => (client === 'platformatic' ? perPartition(k) - freezeAt(k) : 0);
+
+/** The lesson on @platformatic/kafka: Kafka refuses the stale commit, the client rejoins and sends it again. */
+function platformaticLesson(k: Knobs, strategies: StrategyReport[], lang: Lang): string[] {
+  const f = freezeAt(k);
+  const by = (name: string) => strategies.find((s) => s.strategy === name);
+  const [first, , fileLine] = lesson(k, strategies, lang);
+  if (lang === 'zh') {
+    return [
+      first!,
+      `manual-commit（@platformatic/kafka）：#1 之前提交到 ${f - k.batch}，#2 从那里继续，重复 ${k.batch} 条。僵尸醒来后，逾期的心跳得到 UNKNOWN_MEMBER_ID，它的提交（${f}）也被组协调器拒绝——拒绝是 Kafka 的行为。但 @platformatic/kafka 不放弃：consumer.js 的 #commit 看到需要重新加入的错误（#getRejoinError），就以新成员身份重新加入组（此时组里只剩它），再用新的 generation 把同一个提交重发一次，Kafka 接受了：这个分区的已提交 offset 从 ${perPartition(k)} 倒退回 ${f}。僵尸没有崩溃、也没有重启；它的流在重新加入后仍保留冻结前缓冲的消息（messages-stream.ts 的 #onConsumerGroupJoin 只重新读取 offset），于是继续处理：先是冻结分区剩下的 ${perPartition(k) - f} 条（#2 都处理过），再是其他分区缓冲的消息，直到它读到末尾停下（多少取决于时序），并把这些位置又提交了一遍。共重复 ${by('manual-commit')?.duplicated ?? 0} 条，丢失 ${by('manual-commit')?.lost ?? 0} 条；时间线上方“Kafka 自己的视图”显示它最后的提交留下了什么。`,
+      fileLine!,
+      `拒绝被移出成员的提交是 Kafka（组协调器）的行为；被拒之后怎么办由客户端决定：kafkajs 放弃（崩溃、重启，过期提交从未生效），@platformatic/kafka 重新加入并重发（过期提交生效，组的位置倒退）。要让僵尸真正被拒，位置得存在能做条件写入的地方（例如带版本检查的数据库），或者在提交前确认自己仍拥有该分区——两个客户端都没有在分区被收回前调用应用代码的回调。`,
+    ];
+  }
+  return [
+    first!,
+    `manual-commit (@platformatic/kafka): #1 had committed ${f - k.batch}; #2 resumed there and repeated ${k.batch}. When the zombie woke, its overdue heartbeat got UNKNOWN_MEMBER_ID and its commit of ${f} was refused by the group coordinator too: the refusal is Kafka's. But @platformatic/kafka does not give up: consumer.js #commit sees an error that needs a rejoin (#getRejoinError), joins the group again as a new member (now alone) and sends the same commit again under the new generation, which Kafka accepts: the group's committed offset on that partition went back from ${perPartition(k)} to ${f}. The zombie neither crashed nor restarted; its stream kept the messages it had buffered before freezing across the rejoin (messages-stream.ts, #onConsumerGroupJoin only re-reads offsets), so it went on: the ${perPartition(k) - f} left of its frozen partition (all processed by #2 as well), then buffered messages of its other partitions until it reached the end and stopped (how many is timing), committing those positions again. ${by('manual-commit')?.duplicated ?? 0} duplicated, ${by('manual-commit')?.lost ?? 0} lost; Kafka's own view of the group after the run (above the timeline) shows what its last commits left behind.`,
+    fileLine!,
+    `Refusing a removed member's commit is Kafka's group coordinator; what happens after the refusal is the client's: kafkajs gives up (crash, restart; the stale commit never lands), @platformatic/kafka rejoins and sends it again (the stale commit lands; the group's position goes back). Refusing a zombie for good needs the position in a store with conditional writes (a database with a version check, say), or a check that the member still owns the partition before it commits — neither client calls the application before partitions are taken away.`,
+  ];
+}
 
 function lesson(k: Knobs, strategies: StrategyReport[], lang: Lang): string[] {
   const f = freezeAt(k);

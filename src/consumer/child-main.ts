@@ -5,7 +5,7 @@
 import { parseChildConfig, parseSupervisorMessage } from '../boundary/parse.ts';
 import { JsonlWriter } from '../history/jsonl.ts';
 import { createKafka } from '../kafka/client.ts';
-import { securityFromEnv } from '../kafka/security.ts';
+import { platformaticSecurity, securityFromEnv } from '../kafka/security.ts';
 import { createStrategy } from '../strategies/registry.ts';
 import { ConsumerLoop, type SupervisorChannel } from './consumer-loop.ts';
 import { KafkajsPort } from './kafkajs-port.ts';
@@ -33,9 +33,7 @@ function start(config: ChildConfig, PlatformaticPort: PlatformaticPortClass | un
   // The strategy's own Kafka needs (a transactional producer, an output topic) stay on kafkajs; the consumer is the chosen client.
   let port: ConsumerPort;
   if (config.client === 'platformatic' && PlatformaticPort) {
-    // Only settings actually given count: an external cluster without TLS or SASL is fine.
-    if (security.ssl || security.sasl) throw new Error('the platformatic client is not wired for TLS/SASL (KAFKA_SSL*, KAFKA_SASL*) yet');
-    port = new PlatformaticPort({ brokers: config.brokers, clientId: `kol-${instance}-${incarnation}`, topic, groupId, sessionTimeoutMs });
+    port = new PlatformaticPort({ brokers: config.brokers, clientId: `kol-${instance}-${incarnation}`, topic, groupId, sessionTimeoutMs, security: platformaticSecurity(security) });
   } else {
     port = new KafkajsPort(kafka, { topic, groupId, sessionTimeoutMs });
   }

@@ -1,6 +1,7 @@
 import { Consumer, MessagesStreamFallbackModes, MessagesStreamModes, type MessagesStream } from '@platformatic/kafka';
 import type { Positions } from '../history/events.ts';
 import { decodeSeq } from '../kafka/messages.ts';
+import type { PlatformaticSecurity } from '../kafka/security.ts';
 import { waitFor } from '../util/wait-for.ts';
 import type { ConsumerHandlers, ConsumerPort, RunSettings } from './port.ts';
 
@@ -11,6 +12,8 @@ export interface PlatformaticPortSettings {
   groupId: string;
   /** Consumer session timeout: what every restart waits for after a SIGKILL. */
   sessionTimeoutMs: number;
+  /** TLS and SASL for an external cluster (src/kafka/security.ts, platformaticSecurity). */
+  security?: PlatformaticSecurity;
 }
 
 type Stream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
@@ -34,6 +37,7 @@ export class PlatformaticPort implements ConsumerPort {
   /** Seeks made before the stream exists (the first assignment happens inside consume()). */
   readonly #pendingSeeks = new Map<number, number>();
   #pausedEarly = false;
+  #handlers: ConsumerHandlers | undefined;
 
   constructor(settings: PlatformaticPortSettings) {
     this.#s = settings;
@@ -49,11 +53,13 @@ export class PlatformaticPort implements ConsumerPort {
       maxWaitTime: 100,
       retries: 10,
       retryDelay: 500,
+      ...settings.security,
     });
   }
 
   async run(handlers: ConsumerHandlers, { autoCommit, positions }: RunSettings): Promise<void> {
     const topic = this.#s.topic;
+    this.#handlers = handlers;
     // Emitted after SyncGroup, before the stream (re)reads its offsets and fetches: seeks made here come first.
     this.#consumer.on('consumer:group:join', ({ assignments }) => {
       handlers.onAssigned(assignments?.find((a) => a.topic === topic)?.partitions ?? []);
@@ -77,9 +83,31 @@ export class PlatformaticPort implements ConsumerPort {
       handlers.onCommitted(Object.fromEntries(offsets.map((o) => [o.partition, Number(o.offset)])));
     });
     stream.on('error', (error: Error) => handlers.onFatal(error));
+    // As in the kafkajs port: the log shows every silence between heartbeats above 150 ms.
+    if (process.env.KOL_LOG_HEARTBEAT_GAPS) {
+      let last = 0;
+      const gap = (what: string) => () => {
+        const now = Date.now();
+        if (last > 0 && now - last > 150) process.stderr.write(`heartbeat gap ${now - last} ms before a ${what}\n`);
+        last = now;
+      };
+      this.#consumer.on('consumer:heartbeat:start', gap('heartbeat'));
+      this.#consumer.on('consumer:group:join', gap('join'));
+    }
+    // Its heartbeats and its auto-commit are timers (consumer.js #heartbeat, messages-stream.ts
+    // setInterval). Buffered messages and a handler that never waits on I/O run as one chain of
+    // promise callbacks, in which no timer fires: 20 000 buffered messages silenced a member for
+    // over its 1.5 s session, and the group evicted it (seen in rebalance-handoff --messages 40000).
+    // So the loop lets the event loop run at least every quarter of a heartbeat interval.
+    const yieldEveryMs = Math.max(10, Math.round(this.#s.sessionTimeoutMs / 40));
     void (async () => {
+      let lastYield = Date.now();
       for await (const message of stream) {
         await handlers.onMessage({ partition: message.partition, offset: Number(message.offset), seq: decodeSeq(message.value) });
+        if (Date.now() - lastYield >= yieldEveryMs) {
+          await new Promise((resolve) => setImmediate(resolve));
+          lastYield = Date.now();
+        }
       }
     })().catch((error: Error) => handlers.onFatal(error));
   }
@@ -102,7 +130,11 @@ export class PlatformaticPort implements ConsumerPort {
   async commit(positions: Positions): Promise<void> {
     const topic = this.#s.topic;
     const offsets = Object.entries(positions).map(([p, next]) => ({ topic, partition: Number(p), offset: BigInt(next), leaderEpoch: -1 }));
+    // A commit the coordinator refuses as a stale member's (UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION)
+    // is not an error here: consumer.js #commit rejoins the group and sends it again under the new
+    // generation (zombie-consumer). Resolved means Kafka stored it.
     await this.#consumer.commit({ offsets });
+    this.#handlers?.onCommitted(positions);
   }
 
   async committedOffsets(): Promise<Positions> {

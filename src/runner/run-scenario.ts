@@ -94,11 +94,11 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
   const topic = resources.topicName(scenario.name);
   const scenarioFaults = scenario.faults(knobs);
   const client = options.client ?? defaultClient;
-  // A row whose strategy the client cannot run is not started; the report says why.
+  // A row whose strategy the client cannot run is not started; the report says why (once per row: a pair shares one).
   const unsupported: NonNullable<RunResult['unsupported']> = [];
   const instances = planInstances(scenario, resources, workDir, client).filter((i) => {
     const reason = unsupportedReason(i.choice, i.client);
-    if (reason !== undefined) unsupported.push({ row: i.row, client: i.client, reason });
+    if (reason !== undefined && !unsupported.some((u) => u.row === i.row && u.client === i.client)) unsupported.push({ row: i.row, client: i.client, reason });
     return reason === undefined;
   });
   const faults = [startLine(instances, knobs.partitions), ...scenarioFaults];

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -55,6 +55,39 @@ describe('the same strategies on @platformatic/kafka, on a real broker', () => {
       'state-snapshot': '0/37',
     });
     expect(result.unsupported?.map((u) => u.row)).toEqual(['kafka-transactions']);
+    expect(result.matchesPrediction).toBe(true);
+  });
+
+  // Two members per group, 4 partitions (250 messages each), #1 dies after its message 237.
+  test('rebalance-handoff: commits follow the partition on this client too; auto-commit had not ticked before #1 died', async () => {
+    const result = await run('rebalance-handoff', 'platformatic');
+    expect(counts(result)).toEqual({ 'auto-commit': '0/237', 'manual-commit': '0/37', 'file-checkpoint': '0/1037' });
+    expect(result.matchesPrediction).toBe(true);
+  });
+
+  test('rebalance-right-way: atomic-store seeks on every assignment through consumer:group:join; kafka-transactions reported once, not run', async () => {
+    const result = await run('rebalance-right-way', 'platformatic');
+    expect(counts(result)).toEqual({ 'file-checkpoint': '0/1037', 'atomic-store': '0/0' });
+    expect(result.strategies.find((s) => s.name === 'atomic-store')!.duplicatedDeliveries).toBe(37);
+    expect(result.unsupported?.map((u) => u.row)).toEqual(['kafka-transactions']);
+    expect(result.matchesPrediction).toBe(true);
+  });
+
+  // 2000 messages on 4 partitions, #1 frozen before its save after message 300 (it had committed 200).
+  test('zombie-consumer: Kafka refuses the woken zombie\'s commit, the client rejoins and sends it again, and Kafka takes it', async () => {
+    const result = await run('zombie-consumer', 'platformatic');
+    const manual = result.strategies.find((s) => s.name === 'manual-commit')!;
+    // #2 repeats 100 from the commit at 200; the zombie goes on with its buffer: at least the 200 left of its partition.
+    expect(manual.lost).toBe(0);
+    expect(manual.duplicated).toBeGreaterThanOrEqual(300);
+    expect(manual.duplicated).toBeLessThanOrEqual(800);
+    expect(manual.restarts).toBe(0);
+    const zombie = readFileSync(join(result.resultsDir, 'history-manual-commit#1.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { kind: string; positions?: Record<string, number> });
+    const afterWaking = zombie.slice(zombie.findIndex((e) => e.kind === 'frozen'));
+    expect(afterWaking.some((e) => e.kind === 'save-failed')).toBe(false);
+    // Its first save after waking is the stale one, and it landed (kafkajs: save-failed, exit 1).
+    expect(Object.values(afterWaking.find((e) => e.kind === 'saved')?.positions ?? {})).toEqual([300]);
+    expect(result.strategies.find((s) => s.name === 'file-checkpoint')!.duplicated).toBeGreaterThanOrEqual(1800);
     expect(result.matchesPrediction).toBe(true);
   });
 });

@@ -22,8 +22,8 @@ afterAll(async () => {
   expect([...descendants(process.pid).values()].filter(isBroker)).toEqual([]);
 });
 
-function cli(env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const args = ['src/cli/scenario-main.ts', 'crash-mid-batch', '--json'];
+function cli(env: NodeJS.ProcessEnv, client = 'kafkajs'): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const args = ['src/cli/scenario-main.ts', 'crash-mid-batch', '--json', '--client', client];
   // The broker allows 3 s sessions (group.min.session.timeout.ms=1000): the restart stays fast.
   const child = spawn(process.execPath, args, { env: cleanEnv({ KAFKA_SESSION_TIMEOUT_MS: '3000', KAFKA_OFFSET_LAB_RESULTS: join(dir, 'results'), ...env }) });
   let stdout = '';
@@ -37,11 +37,16 @@ const sasl = (mechanism: string, { username, password }: { username: string; pas
   KAFKA_BROKERS: secure.sasl, KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password,
 });
 
-/** crash-mid-batch's exact counts at its defaults (1000 messages, killed after 237). */
-async function expectExactCounts(env: NodeJS.ProcessEnv, address: () => string) {
-  const run = await cli(env);
+/**
+ * crash-mid-batch's exact counts at its defaults (1000 messages, killed after 237), the same on
+ * both clients: kafkajs's auto-commit has not finished the partition batch, platformatic's 5 s
+ * timer has not fired (scenarios/client-mechanisms.ts).
+ */
+async function expectExactCounts(env: NodeJS.ProcessEnv, address: () => string, client = 'kafkajs') {
+  const run = await cli(env, client);
   expect(run.code, run.stderr).toBe(0);
-  const result = JSON.parse(run.stdout) as { verdict: string; broker: { kind: string; brokers: string[] }; strategies: Array<{ name: string; lost: number; duplicated: number; processed: number }> };
+  const result = JSON.parse(run.stdout) as { verdict: string; client: string; broker: { kind: string; brokers: string[] }; strategies: Array<{ name: string; lost: number; duplicated: number; processed: number }> };
+  expect(result.client).toBe(client);
   expect(result.broker).toMatchObject({ kind: 'external', brokers: [address()] });
   expect(result.verdict).toBe('valid');
   expect(Object.fromEntries(result.strategies.map((s) => [s.name, [s.lost, s.duplicated, s.processed]]))).toEqual({
@@ -56,6 +61,20 @@ describe('an external cluster that requires SASL or TLS', () => {
   test('SASL SCRAM-SHA-256: crash-mid-batch with its exact counts', () => expectExactCounts(sasl('scram-sha-256', users.scram), () => secure.sasl));
   test('TLS with the CA file: crash-mid-batch with its exact counts', () =>
     expectExactCounts({ KAFKA_BROKERS: secure.ssl, KAFKA_SSL_CA_FILE: secure.caFile }, () => secure.ssl));
+
+  // The strategies' consumers on @platformatic/kafka, its `sasl` and `tls` options built from the same variables.
+  test('platformatic, SASL PLAIN: crash-mid-batch with its exact counts', () => expectExactCounts(sasl('plain', users.plain), () => secure.sasl, 'platformatic'));
+  test('platformatic, SASL SCRAM-SHA-256: crash-mid-batch with its exact counts', () =>
+    expectExactCounts(sasl('scram-sha-256', users.scram), () => secure.sasl, 'platformatic'));
+  test('platformatic, TLS with the CA file: crash-mid-batch with its exact counts', () =>
+    expectExactCounts({ KAFKA_BROKERS: secure.ssl, KAFKA_SSL_CA_FILE: secure.caFile }, () => secure.ssl, 'platformatic'));
+
+  test('platformatic, a wrong SCRAM password: one clear error, exit 3, no counts', async () => {
+    const run = await cli(sasl('scram-sha-256', { ...users.scram, password: 'wrong' }), 'platformatic');
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(new RegExp(`^error: cannot reach the Kafka cluster at ${secure.sasl} \\(KAFKA_BROKERS\\): SASL .*authentication failed`, 'mi'));
+    expect(run.stdout).toBe('');
+  });
 
   test.each([
     ['plain', users.plain],

@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import clientSemantics from '../../scenarios/client-semantics.ts';
 import crashMidBatch from '../../scenarios/crash-mid-batch.ts';
+import rebalanceHandoff from '../../scenarios/rebalance-handoff.ts';
+import zombieConsumer from '../../scenarios/zombie-consumer.ts';
 import { scenarios } from '../../scenarios/index.ts';
 import { instanceSpecs, rowName, type RunContext } from '../../src/runner/scenario.ts';
 
@@ -40,6 +42,23 @@ describe('crash-mid-batch predictions follow the knobs', () => {
     expect(rows['auto-commit-default@kafkajs']).toEqual({ lost: 0, duplicated: 237 });
     expect(rows['auto-commit-default@platformatic']).toEqual({ lost: 763, duplicated: 0 });
     expect(rows['handed-off@platformatic']).toEqual({ lost: 0, duplicated: 237 });
+  });
+
+  test('two-member groups per client: platformatic\'s timer may have ticked; its zombie goes on from its buffer', () => {
+    const platformatic: RunContext = { client: 'platformatic' };
+    const k = { messages: 1200, partitions: 4, batch: 100, crashAfter: 50, crashBatch: 2 };
+    expect(rebalanceHandoff.predict(k, kafkajs)['auto-commit']).toEqual({ lost: 0, duplicated: 150 });
+    // a tick commits every fetched end of #1's share (600): 450 skipped, or none and 150 repeated
+    expect(rebalanceHandoff.predict(k, platformatic)['auto-commit']).toEqual({
+      lost: { min: 0, max: 450 },
+      duplicated: { min: 0, max: 150 },
+      outcomes: [{ lost: 0, duplicated: 150 }, { lost: 450, duplicated: 0 }],
+    });
+    expect(rebalanceHandoff.predict(k, platformatic)['manual-commit']).toEqual(rebalanceHandoff.predict(k, kafkajs)['manual-commit']);
+    // 3000 on 6 partitions (500 each), frozen after 200: the zombie surely redoes the 300 left of its partition on platformatic
+    const z = { messages: 3000, partitions: 6, batch: 100, crashBatch: 2 };
+    expect(zombieConsumer.predict(z, kafkajs)['manual-commit']).toEqual({ lost: 0, duplicated: { min: 100, max: 1400 } });
+    expect(zombieConsumer.predict(z, platformatic)['manual-commit']).toEqual({ lost: 0, duplicated: { min: 400, max: 1400 } });
   });
 
   test('every scenario predicts every one of its instances and accepts its own defaults', () => {
