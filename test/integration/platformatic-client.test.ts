@@ -59,9 +59,16 @@ describe('the same strategies on @platformatic/kafka, on a real broker', () => {
   });
 
   // Two members per group, 4 partitions (250 messages each), #1 dies after its message 237.
-  test('rebalance-handoff: commits follow the partition on this client too; auto-commit had not ticked before #1 died', async () => {
+  test('rebalance-handoff: commits follow the partition on this client too; auto-commit is one of two outcomes, the one its history shows', async () => {
     const result = await run('rebalance-handoff', 'platformatic');
-    expect(counts(result)).toEqual({ 'auto-commit': '0/237', 'manual-commit': '0/37', 'file-checkpoint': '0/1037' });
+    const { 'auto-commit': auto, ...rest } = counts(result);
+    expect(rest).toEqual({ 'manual-commit': '0/37', 'file-checkpoint': '0/1037' });
+    // Whether platformatic's 5 s timer ticked before #1 died is timing (about 1 s in, here);
+    // what follows from it is not: no tick → #2 starts #1's partitions over (237 repeated);
+    // a tick → the fetched ends were committed and #2 skips #1's unprocessed buffer (500 − 237 lost).
+    const first = readFileSync(join(result.resultsDir, 'history-auto-commit#1.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { kind: string; incarnation?: number });
+    const ticked = first.some((e) => e.kind === 'saved' && e.incarnation === 1);
+    expect(auto).toBe(ticked ? '263/0' : '0/237');
     expect(result.matchesPrediction).toBe(true);
   });
 
