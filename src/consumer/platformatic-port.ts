@@ -2,7 +2,9 @@ import { Consumer, MessagesStreamFallbackModes, MessagesStreamModes, type Messag
 import type { Positions } from '../history/events.ts';
 import { decodeSeq } from '../kafka/messages.ts';
 import { waitFor } from '../util/wait-for.ts';
+import { PlatformaticTransactionalProducer, type FetchedUnder } from './platformatic-transactions.ts';
 import type { ConsumerHandlers, ConsumerPort, RunSettings } from './port.ts';
+import type { TransactionalProducer, TransactionalProducerSettings } from './transactions.ts';
 
 export interface PlatformaticPortSettings {
   brokers: string[];
@@ -34,6 +36,8 @@ export class PlatformaticPort implements ConsumerPort {
   /** Seeks made before the stream exists (the first assignment happens inside consume()). */
   readonly #pendingSeeks = new Map<number, number>();
   #pausedEarly = false;
+  /** Per partition, the group membership its last delivered message was fetched under (for transactions). */
+  readonly #fetchedUnder = new Map<number, FetchedUnder>();
 
   constructor(settings: PlatformaticPortSettings) {
     this.#s = settings;
@@ -79,6 +83,7 @@ export class PlatformaticPort implements ConsumerPort {
     stream.on('error', (error: Error) => handlers.onFatal(error));
     void (async () => {
       for await (const message of stream) {
+        this.#fetchedUnder.set(message.partition, message.metadata.consumer as FetchedUnder);
         await handlers.onMessage({ partition: message.partition, offset: Number(message.offset), seq: decodeSeq(message.value) });
       }
     })().catch((error: Error) => handlers.onFatal(error));
@@ -125,6 +130,12 @@ export class PlatformaticPort implements ConsumerPort {
   async disconnect(): Promise<void> {
     await this.#stream?.close();
     await this.#consumer.close(true);
+  }
+
+  /** Its offsets go in as the messages they follow, with the membership those were fetched under (KIP-447). */
+  transactionalProducer(settings: TransactionalProducerSettings): TransactionalProducer {
+    const context = { consumer: this.#consumer, fetchedUnder: (p: number) => this.#fetchedUnder.get(p), brokers: this.#s.brokers, clientId: `${this.#s.clientId}-tx` };
+    return new PlatformaticTransactionalProducer(context, settings);
   }
 
   /** A fresh broker may still be loading its offsets topic: retry what it refuses for a while. */
