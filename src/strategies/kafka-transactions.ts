@@ -57,6 +57,13 @@ interface OpenWork {
 export const kafkaTransactions: StrategyModule<KafkaTransactionsOptions> = {
   describe,
   needsOutputTopic: true,
+  unsupportedOn: (options) =>
+    options.transactionalId === 'per-process'
+      ? {
+          kafkajs:
+            "with one transactional id per process only the group could fence a zombie, and kafkajs' sendOffsets carries no member id or generation (TxnOffsetCommit v0–1): its stale commit would be accepted, and what it commits next depends on when kafkajs notices it was removed, so there is no exact count",
+        }
+      : {},
 
   create(runtime, options = {}) {
     const transactionTimeoutMs = options.transactionTimeoutMs ?? 10_000;

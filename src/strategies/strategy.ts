@@ -194,8 +194,11 @@ export interface StrategyModule<O> {
   create(runtime: StrategyRuntime, options: O): Strategy;
   /** The row writes its results to an output topic the runner creates. */
   needsOutputTopic?: boolean;
-  /** Clients the strategy cannot run on, with the reason the report shows (the runner does not start such a row). */
-  unsupportedOn?: Partial<Record<ClientName, string>>;
+  /**
+   * Clients this variant cannot run on (a missing feature, or a guarantee the client cannot
+   * give), with the reason the report shows; the runner does not start such a row.
+   */
+  unsupportedOn?(options: O): Partial<Record<ClientName, string>>;
   /**
    * Reads the row's effects back from where the strategy durably recorded them. Absent: the
    * history's processed events are the effects (deliveries and effects are the same thing).
