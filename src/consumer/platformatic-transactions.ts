@@ -1,4 +1,4 @@
-import { Producer, type Consumer, type Message } from '@platformatic/kafka';
+import { Producer, type ConnectionOptions, type Consumer, type Message } from '@platformatic/kafka';
 import type { Positions } from '../history/events.ts';
 import { classified, type OpenTransaction, type TransactionalProducer, type TransactionalProducerSettings } from './transactions.ts';
 
@@ -22,6 +22,8 @@ export interface PlatformaticTransactionsContext {
   fetchedUnder(partition: number): FetchedUnder | undefined;
   brokers: string[];
   clientId: string;
+  /** What the port's consumer connects with besides the brokers (TLS, SASL): the producer needs the same. */
+  connection?: Pick<ConnectionOptions, 'tls' | 'tlsServerName' | 'sasl' | 'connectTimeout' | 'requestTimeout'>;
 }
 
 /**
@@ -37,6 +39,7 @@ export class PlatformaticTransactionalProducer implements TransactionalProducer 
   constructor(context: PlatformaticTransactionsContext, { transactionalId, transactionTimeoutMs }: TransactionalProducerSettings) {
     this.#context = context;
     this.#producer = new Producer({
+      ...context.connection,
       clientId: context.clientId,
       bootstrapBrokers: context.brokers,
       idempotent: true,
