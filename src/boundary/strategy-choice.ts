@@ -40,6 +40,7 @@ const optionReaders: OptionReaders = {
   },
   'kafka-transactions': {
     transactionTimeoutMs: (f, o) => f.optionalWholeNumber(o, 1000),
+    transactionalId: (f, o) => f.optionalOneOf(o, ['per-partition', 'per-process']),
   },
 };
 

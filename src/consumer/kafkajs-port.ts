@@ -3,7 +3,9 @@ import type { Positions } from '../history/events.ts';
 import { consumerSettings } from '../kafka/client.ts';
 import { decodeSeq } from '../kafka/messages.ts';
 import { waitFor } from '../util/wait-for.ts';
+import { KafkajsTransactionalProducer } from './kafkajs-transactions.ts';
 import type { ConsumerHandlers, ConsumerPort, RunSettings } from './port.ts';
+import type { TransactionalProducer, TransactionalProducerSettings } from './transactions.ts';
 
 export interface KafkajsPortSettings {
   topic: string;
@@ -121,6 +123,10 @@ export class KafkajsPort implements ConsumerPort {
 
   async disconnect(): Promise<void> {
     await this.#consumer.disconnect();
+  }
+
+  transactionalProducer(settings: TransactionalProducerSettings): TransactionalProducer {
+    return new KafkajsTransactionalProducer(this.#kafka, this.#groupId, settings);
   }
 
   /** Retries while the broker answers with a retriable error (a fresh broker is still loading its offsets topic). */

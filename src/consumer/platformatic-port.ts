@@ -3,7 +3,9 @@ import type { Positions } from '../history/events.ts';
 import { decodeSeq } from '../kafka/messages.ts';
 import type { PlatformaticSecurity } from '../kafka/security.ts';
 import { waitFor } from '../util/wait-for.ts';
+import { PlatformaticTransactionalProducer, type FetchedUnder } from './platformatic-transactions.ts';
 import type { ConsumerHandlers, ConsumerPort, RunSettings } from './port.ts';
+import type { TransactionalProducer, TransactionalProducerSettings } from './transactions.ts';
 
 export interface PlatformaticPortSettings {
   brokers: string[];
@@ -38,6 +40,8 @@ export class PlatformaticPort implements ConsumerPort {
   readonly #pendingSeeks = new Map<number, number>();
   #pausedEarly = false;
   #handlers: ConsumerHandlers | undefined;
+  /** Per partition, the group membership its last delivered message was fetched under (for transactions). */
+  readonly #fetchedUnder = new Map<number, FetchedUnder>();
 
   constructor(settings: PlatformaticPortSettings) {
     this.#s = settings;
@@ -103,6 +107,7 @@ export class PlatformaticPort implements ConsumerPort {
     void (async () => {
       let lastYield = Date.now();
       for await (const message of stream) {
+        this.#fetchedUnder.set(message.partition, message.metadata.consumer as FetchedUnder);
         await handlers.onMessage({ partition: message.partition, offset: Number(message.offset), seq: decodeSeq(message.value) });
         if (Date.now() - lastYield >= yieldEveryMs) {
           await new Promise((resolve) => setImmediate(resolve));
@@ -157,6 +162,19 @@ export class PlatformaticPort implements ConsumerPort {
   async disconnect(): Promise<void> {
     await this.#stream?.close();
     await this.#consumer.close(true);
+  }
+
+  /** Its offsets go in as the messages they follow, with the membership those were fetched under (KIP-447). */
+  transactionalProducer(settings: TransactionalProducerSettings): TransactionalProducer {
+    const context = {
+      consumer: this.#consumer,
+      fetchedUnder: (p: number) => this.#fetchedUnder.get(p),
+      brokers: this.#s.brokers,
+      clientId: `${this.#s.clientId}-tx`,
+      // The producer talks to the same cluster as the consumer: the same TLS and SASL settings.
+      ...(this.#s.security ? { connection: this.#s.security } : {}),
+    };
+    return new PlatformaticTransactionalProducer(context, settings);
   }
 
   /** A fresh broker may still be loading its offsets topic: retry what it refuses for a while. */

@@ -1,4 +1,5 @@
 import type { Positions } from '../history/events.ts';
+import type { TransactionalProducer, TransactionalProducerSettings } from './transactions.ts';
 
 /** One message as the consumer loop sees it. */
 export interface Delivery {
@@ -53,4 +54,9 @@ export interface ConsumerPort {
    * transaction). Absent: the client heartbeats by itself, whatever the handler is doing.
    */
   keepAlive?<T>(work: Promise<T>): Promise<T>;
+  /**
+   * A transactional producer on this client whose offsets commit for this consumer's group
+   * (on @platformatic/kafka, with the membership this consumer fetched them under). Absent: no transactions.
+   */
+  transactionalProducer?(settings: TransactionalProducerSettings): TransactionalProducer;
 }

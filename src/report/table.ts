@@ -46,7 +46,9 @@ export function renderReport(result: RunResult, scenario: AnyScenario, lang: Lan
   if (options.events) lines.push('', renderTimeline(options.events, result, lang, c, { width, rowOf: options.rowOf }));
   lines.push('');
   lines.push(c.bold(`${t.why}:`));
-  for (const u of result.unsupported ?? []) lines.push(...wrap(`${u.row}: ${t.notSupported} ${u.client} — ${u.reason}`, c.yellow, '! ', '  '));
+  // One line per row: the instances of a two-member row share their reason.
+  const notRun = new Map((result.unsupported ?? []).map((u) => [`${u.row}\u0000${u.client}`, u]));
+  for (const u of notRun.values()) lines.push(...wrap(`${u.row}: ${t.notSupported} ${u.client} — ${u.reason}`, c.yellow, '! ', '  '));
   for (const line of scenario.lesson(result.knobs, result.strategies, lang, { client: result.client ?? 'kafkajs' })) lines.push(...wrap(line, undefined, '• ', '  '));
   lines.push('');
   const timings = Object.entries(result.timings)

@@ -1,91 +1,104 @@
-import type { Producer, Transaction } from 'kafkajs';
-import { formatOutputRecord, readOutputTopic } from '../effects/output-topic.ts';
+import { readOutputTopic, formatOutputRecord } from '../effects/output-topic.ts';
+import { TransactionFencedError, type OpenTransaction, type TransactionalProducer } from '../consumer/transactions.ts';
 import { FencedError } from './sqlite.ts';
 import { type KafkaTransactionsOptions, type StrategyInfo, type StrategyModule, savesAfterEachBatch } from './strategy.ts';
 
 /**
  * Consume–transform–produce with Kafka transactions: one output record per input message,
- * written to the output topic inside a transaction that also carries the input offsets
- * (sendOffsets); one transaction per batch and input partition. Output and position commit
- * together or not at all, and read_committed readers never see an aborted attempt.
+ * written to the output topic inside a transaction that also carries the input offsets;
+ * one transaction per batch and input partition (per-partition ids) or per batch (one id per
+ * process). Output and position commit together or not at all, and read_committed readers
+ * never see an aborted attempt. The producer is the client's (src/consumer/transactions.ts).
  *
- * kafkajs 2.2.4 implements sendOffsets with TxnOffsetCommit v0–1, which carries no group
- * member or generation (KIP-447's fencing is not there). Zombies are fenced only by the
- * transactional id: it is derived from the input partition, so whoever the group gives that
- * partition to initialises the same id, which bumps the epoch and aborts the old owner's
- * open transaction. A process SIGKILLed with an open transaction holds back every
- * read_committed reader of the partitions it wrote to (the last stable offset stops there)
- * until the next owner initialises the id, or until the broker aborts it after the
- * transaction timeout; kafkajs' default is 60 s, 10 s keeps the lesson moving when no new
- * owner comes (the broker checks for expired transactions every 10 s by default).
+ * Who fences a zombie (a member that lost its partitions and wakes with an open transaction):
+ * - the transactional id, when it is derived from the input partition (the default):
+ *   whoever the group gives that partition initialises the same id, which bumps the epoch
+ *   and aborts the old owner's open transaction, on both clients;
+ * - the group (KIP-447), when the offsets carry the member id and generation they were
+ *   fetched under: @platformatic/kafka does (TxnOffsetCommit v3+), kafkajs does not
+ *   (TxnOffsetCommit v0–1). With one id per process only the group can fence.
+ * A process SIGKILLed with an open transaction holds back every read_committed reader of the
+ * partitions it wrote to until the id is initialised again or the transaction times out
+ * (default 10 s here; the broker checks for expired transactions every 10 s by default).
  */
-
-const fencingErrors = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED']);
-function isFenced(error: unknown): boolean {
-  const e = error as { type?: string; cause?: { type?: string } } | undefined;
-  return fencingErrors.has(e?.type ?? '') || fencingErrors.has(e?.cause?.type ?? '');
-}
 
 export function transactionalIdFor(groupId: string, partition: number): string {
   return `${groupId}-tx-${partition}`;
 }
+export function processTransactionalId(groupId: string, instance: string): string {
+  return `${groupId}-tx-process-${instance}`;
+}
 
-function describe(_options: KafkaTransactionsOptions = {}): StrategyInfo {
+function describe(options: KafkaTransactionsOptions = {}): StrategyInfo {
+  const perProcess = options.transactionalId === 'per-process';
   return {
     name: 'kafka-transactions',
     claims: 'effectively-once',
-    summary: {
-      en: 'writes its output to a topic in a Kafka transaction together with the input offsets (sendOffsets), one per batch and partition',
-      zh: '在 Kafka 事务中把输出写入一个 topic，并用 sendOffsets 在同一事务里提交输入 offset，每批每个分区一个事务',
-    },
+    summary: perProcess
+      ? {
+          en: 'writes its output to a topic in a Kafka transaction together with the input offsets, one per batch, with one transactional id per process',
+          zh: '在 Kafka 事务中把输出写入一个 topic，并在同一事务里提交输入 offset，每批一个事务，每个进程一个 transactional id',
+        }
+      : {
+          en: 'writes its output to a topic in a Kafka transaction together with the input offsets, one per batch and partition',
+          zh: '在 Kafka 事务中把输出写入一个 topic，并在同一事务里提交输入 offset，每批每个分区一个事务',
+        },
   };
 }
 
-interface OpenTransaction {
-  transaction: Transaction;
-  /** The first input offset in it: where to read again if it is aborted. */
-  first: number;
-  next: number;
+/** A transaction and the input it holds, per input partition: where it starts (read again if aborted) and the next offset. */
+interface OpenWork {
+  transaction: OpenTransaction;
+  inputs: Map<number, { first: number; next: number }>;
+  /** The step in flight (a send, the save): letting the producer go waits for it. */
+  busy: Promise<unknown>;
 }
 
 export const kafkaTransactions: StrategyModule<KafkaTransactionsOptions> = {
   describe,
   needsOutputTopic: true,
-  // Its transactional producer is kafkajs': on another consumer it would be half one client, half the other.
-  unsupportedOn: {
-    platformatic:
-      "the lab's kafka-transactions is built on kafkajs' transactional producer; @platformatic/kafka's own transactions (TxnOffsetCommit v3+, with the group's generation and member id: KIP-447) are not wired into the lab yet",
-  },
+  unsupportedOn: (options) =>
+    options.transactionalId === 'per-process'
+      ? {
+          kafkajs:
+            "with one transactional id per process only the group could fence a zombie, and kafkajs' sendOffsets carries no member id or generation (TxnOffsetCommit v0–1): its stale commit would be accepted, and what it commits next depends on when kafkajs notices it was removed, so there is no exact count",
+        }
+      : {},
 
   create(runtime, options = {}) {
-    const transactionTimeout = options.transactionTimeoutMs ?? 10_000;
-    const producers = new Map<number, Producer>();
-    const open = new Map<number, OpenTransaction>();
-    /** Producers being let go (abort, disconnect): a new one for the partition waits for it. */
+    const transactionTimeoutMs = options.transactionTimeoutMs ?? 10_000;
+    const perProcess = options.transactionalId === 'per-process';
+    /** One producer (and at most one open transaction) per slot: the input partition, or the process. */
+    const slotOf = (partition: number) => (perProcess ? -1 : partition);
+    const producers = new Map<number, TransactionalProducer>();
+    const open = new Map<number, OpenWork>();
+    /** Producers being let go (abort, close): a new one for the slot waits for it. */
     const retiring = new Map<number, Promise<void>>();
-    /** Partitions whose producer was fenced: another member owns them until our next assignment. */
+    /** Partitions whose transaction was fenced: another member owns them until our next assignment. */
     const fenced = new Set<number>();
-    let fencedSinceSave: number[] = [];
+    let fencedSinceSave: Array<{ partitions: number[]; error: TransactionFencedError }> = [];
 
-    const retire = (partition: number, { abort }: { abort: boolean }) => {
-      const entry = open.get(partition);
-      const producer = producers.get(partition);
-      open.delete(partition);
-      producers.delete(partition);
-      const previous = retiring.get(partition);
+    const retire = (slot: number, { abort }: { abort: boolean }) => {
+      const work = open.get(slot);
+      const producer = producers.get(slot);
+      open.delete(slot);
+      producers.delete(slot);
+      const previous = retiring.get(slot);
       retiring.set(
-        partition,
+        slot,
         (async () => {
           await previous;
-          if (abort) await entry?.transaction.abort().catch(() => undefined);
-          await producer?.disconnect().catch(() => undefined);
+          await work?.busy.catch(() => undefined);
+          if (abort) await work?.transaction.abort().catch(() => undefined);
+          await producer?.close().catch(() => undefined);
         })(),
       );
     };
-    const fence = (partition: number) => {
-      fenced.add(partition);
-      fencedSinceSave.push(partition);
-      retire(partition, { abort: false });
+    const fence = (slot: number, work: OpenWork, error: TransactionFencedError, alsoPartition?: number) => {
+      const partitions = [...new Set([...work.inputs.keys(), ...(alsoPartition === undefined ? [] : [alsoPartition])])];
+      for (const partition of partitions) fenced.add(partition);
+      fencedSinceSave.push({ partitions, error });
+      retire(slot, { abort: false });
     };
 
     /** Per partition: deliveries below this offset were already output by a committed transaction. */
@@ -94,41 +107,56 @@ export const kafkaTransactions: StrategyModule<KafkaTransactionsOptions> = {
     const checked = new Set<number>();
 
     /** Undefined: this delivery's output was committed before (see below); skip it. */
-    async function transactionFor(partition: number, offset: number): Promise<OpenTransaction | undefined> {
-      const current = open.get(partition);
-      if (current) return current;
-      await retiring.get(partition);
-      let producer = producers.get(partition);
-      if (!producer) {
-        producer = runtime.kafka.producer({
-          transactionalId: transactionalIdFor(runtime.groupId, partition),
-          idempotent: true,
-          maxInFlightRequests: 1,
-          transactionTimeout,
-        });
-        await producer.connect();
-        producers.set(partition, producer);
+    async function workFor(partition: number, offset: number): Promise<OpenWork | undefined> {
+      const slot = slotOf(partition);
+      let work = open.get(slot);
+      if (!work) {
+        await retiring.get(slot);
+        let producer = producers.get(slot);
+        if (!producer) {
+          if (!runtime.consumer.transactionalProducer) throw new Error('this consumer port has no transactions');
+          const transactionalId = perProcess ? processTransactionalId(runtime.groupId, runtime.instance) : transactionalIdFor(runtime.groupId, partition);
+          producer = runtime.consumer.transactionalProducer({ transactionalId, transactionTimeoutMs });
+          producers.set(slot, producer);
+        }
+        // The producer's first begin sends InitProducerId: it bumps the id's epoch (fencing any
+        // older producer of this id) and aborts that producer's open transaction.
+        work = { transaction: await producer.begin(), inputs: new Map(), busy: Promise.resolve() };
+        open.set(slot, work);
       }
-      // The first transaction() sends InitProducerId with the transactional id: it bumps the
-      // epoch (fencing any older producer of this id) and aborts that producer's open transaction.
-      const transaction = await producer.transaction();
       if (!checked.has(partition)) {
-        // kafkajs' OffsetFetch (v1-4) has no require_stable (KIP-447): a position fetched while
-        // the previous owner's commit was still writing its markers can be stale. InitProducerId
-        // returns only once that transaction is complete, so the group's offset read now is
-        // final: deliveries below it were output already.
+        // Neither client's OffsetFetch asks require_stable (KIP-447): a position fetched while
+        // the previous owner's commit was still writing its markers can be stale. With an id per
+        // partition, InitProducerId returns only once that transaction is complete, so the
+        // group's offset read now is final: deliveries below it were output already.
         const committed = (await runtime.consumer.committedOffsets())[partition];
         checked.add(partition);
         if (committed !== undefined && offset < committed) {
           alreadyCommitted.set(partition, committed);
           runtime.consumer.seek(partition, committed);
-          await transaction.abort(); // nothing was sent in it: kafkajs ends it locally
           return undefined;
         }
       }
-      const entry = { transaction, first: offset, next: offset };
-      open.set(partition, entry);
-      return entry;
+      return work;
+    }
+
+    /** Sends the work's input offsets and commits; fenced: aborted and remembered, other errors: aborted and read again. */
+    async function commit(slot: number, work: OpenWork, crashDuringSave?: () => void): Promise<void> {
+      try {
+        const positions = Object.fromEntries([...work.inputs].map(([partition, { next }]) => [partition, next]));
+        await work.transaction.sendOffsets(runtime.topic, positions);
+        crashDuringSave?.(); // dies with the transaction open: output and offsets sent, not committed
+        await work.transaction.commit();
+        if (open.get(slot) === work) open.delete(slot);
+      } catch (error) {
+        // Fenced by the id: the broker aborted it. Otherwise abort now, before the refused save ends
+        // this process: left open, it would hold back read_committed readers until it times out.
+        if (!(error instanceof TransactionFencedError && error.by === 'transactional-id')) await work.transaction.abort().catch(() => undefined);
+        if (error instanceof TransactionFencedError) return fence(slot, work, error);
+        retire(slot, { abort: false });
+        for (const [partition, { first }] of work.inputs) runtime.consumer.seek(partition, first);
+        throw error;
+      }
     }
 
     return {
@@ -142,7 +170,7 @@ export const kafkaTransactions: StrategyModule<KafkaTransactionsOptions> = {
       resumePlan() {
         // A new assignment: the group's committed offsets (written by committed transactions)
         // decide. Open transactions belong to the old assignment; their input comes again.
-        for (const partition of new Set([...producers.keys(), ...open.keys()])) retire(partition, { abort: true });
+        for (const slot of new Set([...producers.keys(), ...open.keys()])) retire(slot, { abort: true });
         fenced.clear();
         alreadyCommitted.clear();
         checked.clear();
@@ -152,20 +180,23 @@ export const kafkaTransactions: StrategyModule<KafkaTransactionsOptions> = {
       async apply({ partition, offset, seq }) {
         if (fenced.has(partition)) return; // a zombie's delivery: the new owner writes this output
         if (offset < (alreadyCommitted.get(partition) ?? 0)) return;
+        let work: OpenWork | undefined;
         try {
-          const entry = await transactionFor(partition, offset);
-          if (!entry) return;
-          await entry.transaction.send({
-            topic: runtime.outputTopic!,
-            messages: [{ key: String(partition), value: formatOutputRecord({ partition, offset, seq }) }],
-          });
-          entry.next = offset + 1;
+          work = await workFor(partition, offset);
+          if (!work) return;
+          const sent = work.transaction.send(runtime.outputTopic!, [{ key: String(partition), value: formatOutputRecord({ partition, offset, seq }) }]);
+          work.busy = sent;
+          await sent;
+          const input = work.inputs.get(partition);
+          if (input) input.next = offset + 1;
+          else work.inputs.set(partition, { first: offset, next: offset + 1 });
         } catch (error) {
-          if (isFenced(error)) return fence(partition);
+          const slot = slotOf(partition);
+          if (work && error instanceof TransactionFencedError) return fence(slot, work, error, partition);
           // Whatever failed, this transaction cannot be trusted: abort it and read its input again.
-          const first = open.get(partition)?.first;
-          retire(partition, { abort: true });
-          if (first !== undefined) runtime.consumer.seek(partition, first);
+          retire(slot, { abort: true });
+          if (work) for (const [p, { first }] of work.inputs) runtime.consumer.seek(p, first);
+          runtime.consumer.seek(partition, work?.inputs.get(partition)?.first ?? offset);
           throw error;
         }
       },
@@ -173,37 +204,25 @@ export const kafkaTransactions: StrategyModule<KafkaTransactionsOptions> = {
       async save(_positions, crashDuringSave) {
         // The offsets sent are those of the output in the same transaction, never the caller's.
         let crash = crashDuringSave;
-        for (const [partition, entry] of [...open]) {
-          try {
-            await entry.transaction.sendOffsets({
-              consumerGroupId: runtime.groupId,
-              topics: [{ topic: runtime.topic, partitions: [{ partition, offset: String(entry.next) }] }],
-            });
-            crash?.(); // dies with the transaction open: output and offsets sent, not committed
-            crash = undefined;
-            await entry.transaction.commit();
-            open.delete(partition);
-          } catch (error) {
-            if (isFenced(error)) {
-              fence(partition);
-              continue;
-            }
-            // Aborted: read this transaction's input again, or it would be skipped.
-            retire(partition, { abort: true });
-            runtime.consumer.seek(partition, entry.first);
-            throw error;
-          }
+        for (const [slot, work] of [...open]) {
+          if (work.inputs.size === 0) continue;
+          const saving = commit(slot, work, crash);
+          crash = undefined;
+          work.busy = saving;
+          await saving;
         }
         crash?.();
         if (fencedSinceSave.length > 0) {
-          const partitions = fencedSinceSave;
+          const refusals = fencedSinceSave;
           fencedSinceSave = [];
-          throw new FencedError(partitions, 'another producer initialised the same transactional id; this transaction was aborted');
+          const partitions = [...new Set(refusals.flatMap((r) => r.partitions))].sort((a, b) => a - b);
+          const how = [...new Set(refusals.map((r) => r.error.message))].join('; ');
+          throw new FencedError(partitions, `${how}; the transaction was aborted`);
         }
       },
 
       async close() {
-        for (const partition of [...producers.keys()]) retire(partition, { abort: true });
+        for (const slot of [...producers.keys()]) retire(slot, { abort: true });
         await Promise.all(retiring.values());
       },
     };

@@ -39,7 +39,7 @@ export function strategyInfo(choice: StrategyChoice): StrategyInfo {
 
 /** Why this strategy cannot run on this client, or undefined when it can. */
 export function unsupportedReason(choice: StrategyChoice, client: ClientName): string | undefined {
-  return moduleOf(choice).unsupportedOn?.[client];
+  return moduleOf(choice).unsupportedOn?.(choice.options ?? {})[client];
 }
 
 export function createStrategy(choice: StrategyChoice, runtime: StrategyRuntime): Strategy {

@@ -59,6 +59,12 @@ export interface StateSnapshotOptions {
 export interface KafkaTransactionsOptions {
   /** How long the broker lets a transaction stay open before aborting it (default 10 000 ms). */
   transactionTimeoutMs?: number;
+  /**
+   * The transactional id: derived from the input partition (default: a new owner of the
+   * partition fences the old one by the id), or one per process (only the group can fence a
+   * zombie then, and only on a client that sends its membership: KIP-447).
+   */
+  transactionalId?: 'per-partition' | 'per-process';
 }
 
 export interface StrategyOptionsByName {
@@ -96,9 +102,9 @@ export interface StrategyPlace {
 }
 
 export interface StrategyRuntime extends StrategyPlace {
-  /** The consumer the loop runs: strategies that keep their position in Kafka commit through it. */
+  /** The consumer the loop runs: strategies that keep their position in Kafka commit through it (or make their transactional producer). */
   consumer: ConsumerPort;
-  /** A kafkajs client for anything else the strategy needs (a transactional producer). */
+  /** A kafkajs client for anything else the strategy needs. */
   kafka: Kafka;
   groupId: string;
   incarnation: number;
@@ -188,8 +194,11 @@ export interface StrategyModule<O> {
   create(runtime: StrategyRuntime, options: O): Strategy;
   /** The row writes its results to an output topic the runner creates. */
   needsOutputTopic?: boolean;
-  /** Clients the strategy cannot run on, with the reason the report shows (the runner does not start such a row). */
-  unsupportedOn?: Partial<Record<ClientName, string>>;
+  /**
+   * Clients this variant cannot run on (a missing feature, or a guarantee the client cannot
+   * give), with the reason the report shows; the runner does not start such a row.
+   */
+  unsupportedOn?(options: O): Partial<Record<ClientName, string>>;
   /**
    * Reads the row's effects back from where the strategy durably recorded them. Absent: the
    * history's processed events are the effects (deliveries and effects are the same thing).

@@ -1,11 +1,13 @@
 import type { Kafka } from 'kafkajs';
+import { KafkajsTransactionalProducer } from '../../src/consumer/kafkajs-transactions.ts';
+import type { TransactionalProducerSettings } from '../../src/consumer/transactions.ts';
 import type { Positions } from '../../src/history/events.ts';
 import { fakeConsumer } from '../unit/strategies/fake-runtime.ts';
 
 /**
  * A consumer port for driving a strategy without the consumer loop: no fetching (the test
  * hands deliveries to apply itself), but the group's committed offsets come from the broker,
- * and seeks are recorded.
+ * seeks are recorded, and its transactions are kafkajs'.
  */
 export function brokerBackedConsumer(kafka: Kafka, groupId: string, topic: string) {
   const seeks: Array<{ partition: number; offset: number }> = [];
@@ -13,6 +15,7 @@ export function brokerBackedConsumer(kafka: Kafka, groupId: string, topic: strin
     ...fakeConsumer(),
     seeks,
     seek: (partition: number, offset: number) => void seeks.push({ partition, offset }),
+    transactionalProducer: (settings: TransactionalProducerSettings) => new KafkajsTransactionalProducer(kafka, groupId, settings),
     committedOffsets: async (): Promise<Positions> => {
       const admin = kafka.admin();
       await admin.connect();

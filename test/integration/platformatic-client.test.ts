@@ -6,6 +6,7 @@ import { findScenario } from '../../scenarios/index.ts';
 import type { ClientName } from '../../src/consumer/clients.ts';
 import type { RunResult } from '../../src/runner/run-result.ts';
 import { runScenario } from '../../src/runner/run-scenario.ts';
+import { fileSafe } from '../../src/util/file-safe.ts';
 import { sharedBroker } from './shared-broker.ts';
 
 const resultsRoot = mkdtempSync(join(tmpdir(), 'kol-platformatic-'));
@@ -39,22 +40,30 @@ describe('the same strategies on @platformatic/kafka, on a real broker', () => {
       'manual-commit@platformatic': '0/37',
       'file-checkpoint@platformatic': '0/37',
       'atomic-store@platformatic': '0/0',
+      'kafka-transactions@kafkajs': '0/0',
+      'kafka-transactions@platformatic': '0/0',
     });
     expect(result.strategies.find((s) => s.name === 'handed-off@kafkajs')!.duplicated).toBe(0);
-    expect(result.unsupported).toEqual([{ row: 'kafka-transactions@platformatic', client: 'platformatic', reason: expect.stringContaining('kafkajs') }]);
+    expect(result.strategies.find((s) => s.name === 'kafka-transactions@platformatic')!.duplicatedDeliveries).toBe(37);
+    expect(result.unsupported ?? []).toEqual([]);
     expect(result.matchesPrediction).toBe(true);
   });
 
-  test('the-right-way: the same counts as on kafkajs; kafka-transactions is reported, not run', async () => {
-    const result = await run('the-right-way', 'platformatic');
+  test('the-right-way: the same counts as on kafkajs, kafka-transactions included (3 partitions, crash after 2·100 + 61)', async () => {
+    const result = await run('the-right-way', 'platformatic', { partitions: 3, messages: 900, crashAfter: 61 });
     expect(counts(result)).toEqual({
-      'file-checkpoint': '0/37',
+      'file-checkpoint': '0/61',
       'atomic-store': '0/0',
       'atomic-store+kafka': '0/0',
       'idempotent-sink': '0/0',
-      'state-snapshot': '0/37',
+      'state-snapshot': '0/61',
+      'kafka-transactions': '0/0',
     });
-    expect(result.unsupported?.map((u) => u.row)).toEqual(['kafka-transactions']);
+    const transactions = result.strategies.find((s) => s.name === 'kafka-transactions')!;
+    expect(transactions.duplicatedDeliveries).toBe(61);
+    // The crash batch's 61 records are in the log, in an aborted transaction.
+    expect(transactions.effectStore?.source).toContain('read_committed: 900 records; a read_uncommitted reader sees 961 (61 from aborted transactions)');
+    expect(result.unsupported ?? []).toEqual([]);
     expect(result.matchesPrediction).toBe(true);
   });
 
@@ -72,11 +81,12 @@ describe('the same strategies on @platformatic/kafka, on a real broker', () => {
     expect(result.matchesPrediction).toBe(true);
   });
 
-  test('rebalance-right-way: atomic-store seeks on every assignment through consumer:group:join; kafka-transactions reported once, not run', async () => {
+  test('rebalance-right-way: atomic-store seeks on every assignment through consumer:group:join; kafka-transactions on its own producer', async () => {
     const result = await run('rebalance-right-way', 'platformatic');
-    expect(counts(result)).toEqual({ 'file-checkpoint': '0/1037', 'atomic-store': '0/0' });
+    expect(counts(result)).toEqual({ 'file-checkpoint': '0/1037', 'atomic-store': '0/0', 'kafka-transactions': '0/0' });
     expect(result.strategies.find((s) => s.name === 'atomic-store')!.duplicatedDeliveries).toBe(37);
-    expect(result.unsupported?.map((u) => u.row)).toEqual(['kafka-transactions']);
+    expect(result.strategies.find((s) => s.name === 'kafka-transactions')!.duplicatedDeliveries).toBe(37);
+    expect(result.unsupported ?? []).toEqual([]);
     expect(result.matchesPrediction).toBe(true);
   });
 
@@ -96,5 +106,22 @@ describe('the same strategies on @platformatic/kafka, on a real broker', () => {
     expect(Object.values(afterWaking.find((e) => e.kind === 'saved')?.positions ?? {})).toEqual([300]);
     expect(result.strategies.find((s) => s.name === 'file-checkpoint')!.duplicated).toBeGreaterThanOrEqual(1800);
     expect(result.matchesPrediction).toBe(true);
+  });
+
+  test('zombie-right-way: with one transactional id per process the GROUP refuses the woken zombie (UNKNOWN_MEMBER_ID, KIP-447)', async () => {
+    const result = await run('zombie-right-way', 'platformatic', { partitions: 2, messages: 600, crashBatch: 2 });
+    expect(counts(result)).toMatchObject({ 'atomic-store': '0/0', 'kafka-transactions': '0/0', 'kafka-transactions/process-id': '0/0' });
+    expect(result.strategies.find((s) => s.name === 'kafka-transactions/process-id')!.duplicatedDeliveries).toBe(100);
+    expect(result.matchesPrediction).toBe(true);
+    // What each zombie was told, from its own history: the epoch (id per partition), the group (id per process).
+    const refusal = (instance: string) =>
+      readFileSync(join(result.resultsDir, `history-${fileSafe(instance)}.jsonl`), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { kind: string; error?: string })
+        .filter((e) => e.kind === 'save-failed')
+        .map((e) => e.error);
+    expect(refusal('kafka-transactions#1')).toEqual([expect.stringContaining('another producer initialised the same transactional id (PRODUCER_FENCED)')]);
+    expect(refusal('kafka-transactions/process-id#1')).toEqual([expect.stringContaining('the group refused the transactional offset commit (UNKNOWN_MEMBER_ID)')]);
   });
 });

@@ -131,4 +131,35 @@ describe('@platformatic/kafka against the broker', () => {
     await reader.close(true);
     await admin.close();
   });
+
+  test('transactions: with its default producer id and epoch (0, 0) a restarted producer cannot take its transactional id back (PRODUCER_FENCED); with -1/-1 it can, and the old open transaction is aborted', async () => {
+    const admin = new Admin(base('pcompat-admin'));
+    const output = unique('txrestart');
+    await admin.createTopics({ topics: [output], partitions: 1, replicas: 1 });
+    const transactionalId = unique('txid');
+    const first = new Producer({ ...base('pcompat-tx1'), idempotent: true, transactionalId });
+    const open = await first.beginTransaction();
+    await open.send({ messages: [{ topic: output, value: Buffer.from('left open'), partition: 0 }] });
+    await first.close(true); // the process is gone; its transaction is still open on the broker
+
+    const restarted = new Producer({ ...base('pcompat-tx2'), idempotent: true, transactionalId, retries: 0 });
+    const refused = await restarted.beginTransaction().then(() => undefined, (error: { findBy?(p: string, v: unknown): unknown }) => error);
+    expect(refused?.findBy?.('apiId', 'PRODUCER_FENCED')).toBeTruthy();
+    await restarted.close(true);
+
+    const fresh = new Producer({ ...base('pcompat-tx3'), idempotent: true, transactionalId, producerId: -1n, producerEpoch: -1 });
+    const next = await fresh.beginTransaction(); // InitProducerId: bumps the epoch, aborts 'left open'
+    await next.send({ messages: [{ topic: output, value: Buffer.from('after restart'), partition: 0 }] });
+    await next.commit();
+    await fresh.close();
+
+    const reader = new Consumer(group(unique('reader')));
+    const out = (await reader.consume({ topics: [output], autocommit: false, mode: MessagesStreamModes.EARLIEST })) as unknown as Stream;
+    const values: string[] = [];
+    await read(out, (seen) => seen.length >= 1, async (m) => void values.push(m.value.toString()));
+    expect(values).toEqual(['after restart']);
+    await out.close();
+    await reader.close(true);
+    await admin.close();
+  });
 });
