@@ -263,4 +263,25 @@ describe('the scenario catalogue on a real broker: exact counts from the mechani
     // One transactional id per process: only the group could fence the zombie, and kafkajs sends no membership.
     expect(new Set(result.unsupported?.map((u) => `${u.row} on ${u.client}`))).toEqual(new Set(['kafka-transactions/process-id on kafkajs']));
   });
+
+  test('client-semantics: its default auto-commit skips the buffered messages; handed-off work only repeats', () => {
+    const result = run('client-semantics');
+    const by = Object.fromEntries(result.strategies.map((s) => [s.name, `${s.lost}/${s.duplicated}`]));
+    expect(by).toMatchObject({
+      'auto-commit@kafkajs': '0/237',
+      'auto-commit@platformatic': '0/237',
+      'auto-commit-default@kafkajs': '0/237',
+      'auto-commit-default@platformatic': '763/0',
+      'handed-off@platformatic': '0/237',
+      'manual-commit@platformatic': '0/37',
+      'file-checkpoint@platformatic': '0/37',
+      'atomic-store@platformatic': '0/0',
+      'kafka-transactions@kafkajs': '0/0',
+      'kafka-transactions@platformatic': '0/0',
+    });
+    expect(result.strategies.find((s) => s.name === 'handed-off@kafkajs')!.duplicated).toBe(0);
+    expect(result.strategies.find((s) => s.name === 'kafka-transactions@platformatic')!.duplicatedDeliveries).toBe(37);
+    expect(result.unsupported ?? []).toEqual([]);
+    expect(result.matchesPrediction).toBe(true);
+  });
 });
