@@ -56,26 +56,41 @@ export interface HistoryRead {
   firstProblem: string | undefined;
 }
 
+/** What streaming a history file found besides its events. */
+export type HistoryScan = Omit<HistoryRead, 'events'>;
+
 const chunkBytes = 1 << 20;
 const newline = 0x0a;
 
 /**
- * Reads a history file line by line, in chunks, so a file of any size fits (no whole-file
- * string, no spread). Events are pushed onto `into` when given, so several files gather in
- * one array without copying. A process killed in the middle of a write can leave a torn last
- * line; it is counted and reported, not silently dropped, because the sink write happens
- * before the message counts as processed.
+ * Reads a history file into an array (`into` when given, so several files gather in one array
+ * without copying). For small files and tests: a run's histories can hold millions of events,
+ * which the runner folds with forEachEvent instead of holding them.
  */
 export function readJsonl(path: string, into: HistoryEvent[] = []): HistoryRead {
-  const result: HistoryRead = { events: into, tornLines: 0, firstProblem: undefined };
+  return { events: into, ...forEachEvent(path, (event) => void into.push(event)) };
+}
+
+/**
+ * Streams a history file line by line, in chunks, so a file of any size passes through a
+ * bounded amount of memory (no whole-file string, no array of events). A process killed in
+ * the middle of a write can leave a torn last line; it is counted and reported, not silently
+ * dropped, because the sink write happens before the message counts as processed.
+ * `skip`: kinds whose lines are passed over unparsed (recognised by the writer's
+ * `{"kind":"<kind>",` prefix), for readers that want only the few other events.
+ */
+export function forEachEvent(path: string, visit: (event: HistoryEvent) => void, skip: readonly HistoryEvent['kind'][] = []): HistoryScan {
+  const result: HistoryScan = { tornLines: 0, firstProblem: undefined };
   if (!existsSync(path)) return result;
+  const skipped = skip.map((kind) => Buffer.from(`{"kind":"${kind}",`));
   let lineNumber = 0;
   const onLine = (bytes: Buffer) => {
     lineNumber++;
+    if (skipped.some((prefix) => bytes.length > prefix.length && bytes.subarray(0, prefix.length).equals(prefix))) return;
     const line = bytes.toString('utf8');
     if (line.trim() === '') return;
     try {
-      into.push(parseHistoryLine(line, lineNumber));
+      visit(parseHistoryLine(line, lineNumber));
     } catch (error) {
       if (!(error instanceof BoundaryError)) throw error;
       result.tornLines++;

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
 import { findScenario, scenarios } from '../../scenarios/index.ts';
 import type { HistoryEvent } from '../../src/history/events.ts';
+import { readRunHistory, runHistoryFiles } from '../../src/history/run-files.ts';
 import type { RunResult } from '../../src/runner/run-result.ts';
 import { startLocalJvmBroker } from '../../src/broker/local-jvm.ts';
 import { runScenario } from '../../src/runner/run-scenario.ts';
@@ -133,7 +134,7 @@ describe('the scenario catalogue on a real broker: exact counts from the mechani
     expect(by['file-checkpoint']!.duplicated).toBeGreaterThanOrEqual(1800);
     expect(by['file-checkpoint']!.duplicated).toBeLessThanOrEqual(2000);
 
-    const history = readFileSync(join(result.resultsDir, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as HistoryEvent);
+    const history = readRunHistory(runHistoryFiles(result.resultsDir));
     // The zombie's commit was refused by the broker ...
     const rejected = history.filter((e) => e.kind === 'save-failed');
     expect(rejected.map((e) => e.kind === 'save-failed' && e.strategy)).toEqual(['manual-commit#1']);
@@ -167,7 +168,7 @@ describe('the scenario catalogue on a real broker: exact counts from the mechani
       'manual-commit': { lost: 0, duplicated: 0, retention: 0 },
       'file-checkpoint': { lost: 0, duplicated: 0, retention: 0 },
     });
-    const history = readFileSync(join(result.resultsDir, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as HistoryEvent);
+    const history = readRunHistory(runHistoryFiles(result.resultsDir));
     const killed = history.find((e) => e.kind === 'fault' && e.description.startsWith('SIGKILL the broker'))!;
     const restarted = history.find((e) => e.kind === 'fault' && e.description.startsWith('broker restarted'))!;
     // manual-commit's commit at the end of batch 3 was sent during the outage and landed after it
