@@ -82,12 +82,11 @@ export function readJsonl(path: string, into: HistoryEvent[] = []): HistoryRead 
 export function forEachEvent(path: string, visit: (event: HistoryEvent) => void, skip: readonly HistoryEvent['kind'][] = []): HistoryScan {
   const result: HistoryScan = { tornLines: 0, firstProblem: undefined };
   if (!existsSync(path)) return result;
-  const skipped = skip.map((kind) => Buffer.from(`{"kind":"${kind}",`));
+  const skipped = skip.map((kind) => `{"kind":"${kind}",`);
   let lineNumber = 0;
-  const onLine = (bytes: Buffer) => {
+  const onLine = (line: string) => {
     lineNumber++;
-    if (skipped.some((prefix) => bytes.length > prefix.length && bytes.subarray(0, prefix.length).equals(prefix))) return;
-    const line = bytes.toString('utf8');
+    if (skipped.length > 0 && skipped.some((prefix) => line.startsWith(prefix))) return;
     if (line.trim() === '') return;
     try {
       visit(parseHistoryLine(line, lineNumber));
@@ -97,25 +96,32 @@ export function forEachEvent(path: string, visit: (event: HistoryEvent) => void,
       result.firstProblem ??= `${path}: ${error.message}`;
     }
   };
+  forEachLine(path, onLine);
+  return result;
+}
+
+/**
+ * Calls `onLine` with each line of the file (without its newline), reading it in chunks of
+ * 1 MiB: each chunk's complete lines are decoded at once (a newline byte never occurs inside a
+ * multi-byte UTF-8 character), the unfinished last line is carried to the next chunk.
+ */
+export function forEachLine(path: string, onLine: (line: string) => void): void {
   const fd = openSync(path, 'r');
   try {
     const chunk = Buffer.allocUnsafe(chunkBytes);
-    // The unfinished line carried from one chunk to the next (split on the newline byte,
-    // which never occurs inside a multi-byte UTF-8 character).
     let carried: Buffer = Buffer.alloc(0);
     for (let read = readSync(fd, chunk); read > 0; read = readSync(fd, chunk)) {
-      let start = 0;
-      for (let end = chunk.indexOf(newline, start); end !== -1 && end < read; end = chunk.indexOf(newline, start)) {
-        const piece = chunk.subarray(start, end);
-        onLine(carried.length > 0 ? Buffer.concat([carried, piece]) : piece);
-        carried = Buffer.alloc(0);
-        start = end + 1;
+      const last = chunk.lastIndexOf(newline, read - 1);
+      if (last === -1) {
+        carried = Buffer.concat([carried, chunk.subarray(0, read)]);
+        continue;
       }
-      carried = Buffer.concat([carried, chunk.subarray(start, read)]);
+      const text = (carried.length > 0 ? Buffer.concat([carried, chunk.subarray(0, last)]) : chunk.subarray(0, last)).toString('utf8');
+      for (const line of text.split('\n')) onLine(line);
+      carried = Buffer.from(chunk.subarray(last + 1, read));
     }
-    if (carried.length > 0) onLine(carried);
+    if (carried.length > 0) onLine(carried.toString('utf8'));
   } finally {
     closeSync(fd);
   }
-  return result;
 }
