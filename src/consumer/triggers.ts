@@ -16,6 +16,8 @@ export class Triggers {
   readonly #channel: SupervisorChannel;
   readonly #fired = new Set<string>();
   readonly #waiting = new Map<string, () => void>();
+  /** The message numbers any trigger names: the per-message test is one set lookup. */
+  readonly #atMessages: Set<number>;
 
   constructor(triggers: readonly Trigger[], channel: SupervisorChannel) {
     for (const t of triggers) {
@@ -27,6 +29,7 @@ export class Triggers {
       }
     }
     this.#all = triggers;
+    this.#atMessages = new Set(triggers.flatMap((t) => (t.atProcessed === undefined ? [] : [t.atProcessed])));
     this.#channel = channel;
     channel.receive((message) => {
       if (message.type !== 'continue') return;
@@ -34,6 +37,11 @@ export class Triggers {
       this.#waiting.delete(message.trigger);
       resolve?.();
     });
+  }
+
+  /** Whether a trigger names message `n` (then `due` says which, at which point). */
+  mayFireAt(n: number): boolean {
+    return this.#atMessages.has(n);
   }
 
   /** The triggers at this point (and message number) that have not fired yet; from now on they have. */

@@ -18,7 +18,7 @@ export class JsonlWriter {
     this.onAppend = onAppend;
   }
   append(event: HistoryEvent): void {
-    this.#write(JSON.stringify(event) + '\n');
+    this.#write(eventLine(event));
     this.onAppend?.(event);
   }
   appendMany(events: readonly HistoryEvent[]): void {
@@ -44,6 +44,24 @@ export class JsonlWriter {
       throw error;
     }
   }
+}
+
+/** The name of the last instance a processed line was written for, as JSON. */
+let lastStrategy = '';
+let lastStrategyJson = '""';
+
+/**
+ * One event as its line. A processed event (one per message, on the consumer's hot path) is
+ * written field by field: the same bytes JSON.stringify gives for the loop's events
+ * (src/consumer/consumer-loop.ts), whose keys come in this order, at a fraction of the cost.
+ */
+export function eventLine(event: HistoryEvent): string {
+  if (event.kind !== 'processed') return JSON.stringify(event) + '\n';
+  if (event.strategy !== lastStrategy) {
+    lastStrategy = event.strategy;
+    lastStrategyJson = JSON.stringify(event.strategy);
+  }
+  return `{"kind":"processed","strategy":${lastStrategyJson},"incarnation":${event.incarnation},"partition":${event.partition},"offset":${event.offset},"seq":${event.seq}}\n`;
 }
 
 /** What reading a history file found. */

@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { check } from '../../src/checker/check.ts';
 import { CheckFold } from '../../src/checker/check-fold.ts';
 import type { HistoryEvent } from '../../src/history/events.ts';
-import { forEachEvent, JsonlWriter } from '../../src/history/jsonl.ts';
+import { eventLine, forEachEvent, JsonlWriter } from '../../src/history/jsonl.ts';
 import { forEachRunEvent, perMessageKinds, readRunHistory, runHistoryFiles } from '../../src/history/run-files.ts';
 import { buildTimelines, TimelineFold } from '../../src/report/offset-history.ts';
 import { crashMidBatchRun } from '../fixtures/report-history.ts';
@@ -95,5 +95,18 @@ describe('the fold names a history it cannot trust', () => {
     const result = check({ ...setup, events: [produced(0), produced(1), produced(2)] });
     expect(result.verdict).toBe('unknown');
     expect(result.problems).toEqual(['the topic holds 2 messages but the producer recorded 3', 'a produced message recorded at 0:2, an offset the topic does not hold']);
+  });
+});
+
+describe('the processed line written field by field', () => {
+  test('is the bytes JSON.stringify gives, for any instance name and numbers', () => {
+    for (const strategy of ['auto-commit', 'a "quoted" \\ name', 'é-strategy', 'b']) {
+      for (const [incarnation, partition, offset, seq] of [[1, 0, 0, 1], [2, 11, 123_456_789, -1], [1, 3, 9_007_199_254_740_991, 42]]) {
+        const event: HistoryEvent = { kind: 'processed', strategy, incarnation: incarnation!, partition: partition!, offset: offset!, seq: seq! };
+        expect(eventLine(event)).toBe(JSON.stringify(event) + '\n');
+      }
+    }
+    const other: HistoryEvent = { kind: 'drained', strategy: 'b', incarnation: 1, time: 5 };
+    expect(eventLine(other)).toBe(JSON.stringify(other) + '\n');
   });
 });
