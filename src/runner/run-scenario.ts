@@ -132,12 +132,12 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
       for (const output of new Set(instances.flatMap((i) => (i.outputTopic ? [i.outputTopic] : [])))) {
         await resources.createTopic(output, knobs.partitions, replicas);
       }
-      const events = await produceNumbered(kafka, topic, {
+      await produceNumbered(kafka, topic, {
         count: knobs.messages,
         partitions: knobs.partitions,
+        onProduced: (events) => runnerHistory.appendMany(events),
         onProgress: (sent) => options.onProgress?.(`produced ${sent}/${knobs.messages}`),
       });
-      runnerHistory.appendMany(events);
       return topicOffsets(admin, topic);
     });
     writeFileSync(join(workDir, 'offsets.json'), JSON.stringify({ topic, ...produced }, null, 2));
