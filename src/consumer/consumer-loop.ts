@@ -4,7 +4,7 @@ import type { ConsumerPort, Delivery } from './port.ts';
 import type { Trigger } from './protocol.ts';
 import { HandOffQueue, sleep } from './hand-off.ts';
 import { PartitionBook } from './partition-book.ts';
-import { Triggers, type SupervisorChannel } from './triggers.ts';
+import { ProgressReport, Triggers, type SupervisorChannel } from './triggers.ts';
 
 export type { SupervisorChannel } from './triggers.ts';
 
@@ -67,10 +67,10 @@ export class ConsumerLoop {
   /** The partitions of the current assignment, and whether this process said it finished them. */
   #assignment: number[] = [];
   #idleReported = false;
-  #progressSentAt = 0;
   /** A joined hold is waiting for its continue: later assignments stay paused too. */
   #joinHeld = false;
   readonly #triggers: Triggers;
+  readonly #progress: ProgressReport;
   #startPlan: ResumePlan = { from: 'kafka' };
   readonly #handOff = new HandOffQueue(
     (delivery) => this.#handle(delivery),
@@ -79,6 +79,7 @@ export class ConsumerLoop {
 
   constructor(options: ConsumerLoopOptions) {
     this.#triggers = new Triggers(options.triggers, options.channel);
+    this.#progress = new ProgressReport(options.channel);
     this.#o = options;
     this.#book = new PartitionBook(options.logStart);
     this.#die = options.die ?? killSelf;
@@ -193,20 +194,12 @@ export class ConsumerLoop {
     this.#book.processed(partition, offset);
     if (this.#triggers.mayFireAt(n)) await this.#reach('mid-batch', n);
     if (strategy.save && strategy.saveOrder === 'after-process' && n % batchSize === 0) await this.#saveAt(n, { ...this.#book.next });
-    if (n % 25 === 0) this.#progress(n);
+    if (n % 25 === 0) this.#progress.count(n);
     // Only this partition moved: the drain state can change only when it reached its end.
     if (offset + 1 >= (this.#o.drainTo[partition] ?? 0)) {
       this.#reportIdleIfDone();
       this.#finishIfDrained();
     }
-  }
-
-  /** The supervisor's progress line: a count now and then, not an IPC message per few messages. */
-  #progress(n: number): void {
-    const now = Date.now();
-    if (now - this.#progressSentAt < 100) return;
-    this.#progressSentAt = now;
-    this.#o.channel.send({ type: 'progress', processed: n });
   }
 
   /** Saves after (or, before-process, before) message `n`, with the during-save and after-save points. */

@@ -58,3 +58,18 @@ export class Triggers {
     await continued;
   }
 }
+
+/** The supervisor's progress line: a count at most every 100 ms, not an IPC message per few messages. */
+export class ProgressReport {
+  readonly #channel: SupervisorChannel;
+  #sentAt = 0;
+  constructor(channel: SupervisorChannel) {
+    this.#channel = channel;
+  }
+  count(processed: number): void {
+    const now = Date.now();
+    if (now - this.#sentAt < 100) return;
+    this.#sentAt = now;
+    this.#channel.send({ type: 'progress', processed });
+  }
+}
