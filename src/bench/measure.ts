@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StartedBroker } from '../broker/broker.ts';
 import { check } from '../checker/check.ts';
+import { perMessageKinds, readRunHistory, runHistoryFiles } from '../history/run-files.ts';
 import { runScenario } from '../runner/run-scenario.ts';
 import { defineScenario } from '../runner/scenario.ts';
 import type { RunResult } from '../runner/run-result.ts';
@@ -29,9 +29,9 @@ const throughputScenario = defineScenario({
 
 /** Messages per second from the group join to the drain, read from the run's history. */
 function harnessRate(result: RunResult): number {
-  const events = readFileSync(join(result.resultsDir, 'history.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { kind: string; time?: number });
-  const joined = events.find((e) => e.kind === 'joined')!.time!;
-  const drained = events.find((e) => e.kind === 'drained')!.time!;
+  const events = readRunHistory(runHistoryFiles(result.resultsDir), perMessageKinds);
+  const joined = events.find((e) => e.kind === 'joined')!.time;
+  const drained = events.find((e) => e.kind === 'drained')!.time;
   return result.strategies[0]!.processed / ((drained - joined) / 1000);
 }
 

@@ -1,6 +1,15 @@
 import type { HistoryEvent, Positions } from '../history/events.ts';
 import type { CrashWindow } from './check.ts';
 
+/** What one process knew at its crash; judged once every `survived` event is known. */
+interface AtCrash {
+  incarnation: number;
+  saved: Positions;
+  processedTo: Positions;
+  resumedFrom: Positions;
+  held: number[];
+}
+
 /**
  * At each crash: compare what the dead process had processed with the position that survived
  * it — the `survived` event the runner wrote from the broker's committed offsets or the
@@ -9,29 +18,42 @@ import type { CrashWindow } from './check.ts';
  * tests) the last position saved before the crash stands in. With nothing kept, a partition
  * restarts from where this process resumed (the log start when it never saved). The difference
  * is what the next incarnation repeats or skips.
+ *
+ * A fold over one instance's events in order: its state is a few positions per partition,
+ * whatever the number of messages.
  */
-export function crashWindows(own: HistoryEvent[], survivedEvents: readonly HistoryEvent[]): CrashWindow[] {
-  const survived = new Map<number, Positions>();
-  for (const e of survivedEvents) if (e.kind === 'survived') survived.set(e.incarnation, e.positions);
-  const windows: CrashWindow[] = [];
-  let saved: Positions = {};
-  let processedTo: Positions = {};
-  let resumedFrom: Positions = {};
-  let held: number[] = [];
-  for (const e of own) {
-    if (e.kind === 'started') {
-      processedTo = {};
-      resumedFrom = {};
-      held = [];
+export class CrashWindowFold {
+  #saved: Positions = {};
+  #processedTo: Positions = {};
+  #resumedFrom: Positions = {};
+  #held: number[] = [];
+  readonly #crashes: AtCrash[] = [];
+  /** Incarnation → the positions that survived its death (the last such event wins). */
+  readonly #survived = new Map<number, Positions>();
+
+  add(e: HistoryEvent): void {
+    if (e.kind === 'processed') {
+      const to = this.#processedTo[e.partition];
+      if (to === undefined || e.offset + 1 > to) this.#processedTo[e.partition] = e.offset + 1;
+    } else if (e.kind === 'started') {
+      this.#processedTo = {};
+      this.#resumedFrom = {};
+      this.#held = [];
     } else if (e.kind === 'joined') {
-      resumedFrom = e.resumeFrom;
-      held = e.partitions;
+      this.#resumedFrom = e.resumeFrom;
+      this.#held = e.partitions;
     } else if (e.kind === 'saved') {
-      saved = { ...saved, ...e.positions };
-    } else if (e.kind === 'processed') {
-      processedTo[e.partition] = Math.max(processedTo[e.partition] ?? 0, e.offset + 1);
+      this.#saved = { ...this.#saved, ...e.positions };
+    } else if (e.kind === 'survived') {
+      this.#survived.set(e.incarnation, e.positions);
     } else if (e.kind === 'crash') {
-      const fromBroker = survived.get(e.incarnation);
+      this.#crashes.push({ incarnation: e.incarnation, saved: this.#saved, processedTo: { ...this.#processedTo }, resumedFrom: this.#resumedFrom, held: this.#held });
+    }
+  }
+
+  windows(): CrashWindow[] {
+    return this.#crashes.map(({ incarnation, saved, processedTo, resumedFrom, held }) => {
+      const fromBroker = this.#survived.get(incarnation);
       const kept = fromBroker ?? saved;
       let processedNotSaved = 0;
       let savedNotProcessed = 0;
@@ -42,8 +64,7 @@ export function crashWindows(own: HistoryEvent[], survivedEvents: readonly Histo
         processedNotSaved += Math.max(0, done - position);
         savedNotProcessed += Math.max(0, position - done);
       }
-      windows.push({ incarnation: e.incarnation, processedNotSaved, savedNotProcessed });
-    }
+      return { incarnation, processedNotSaved, savedNotProcessed };
+    });
   }
-  return windows;
 }

@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { forEachLine } from '../history/jsonl.ts';
 import { join } from 'node:path';
 import { ExitCode, UserError } from '../util/errors.ts';
 
@@ -39,10 +40,11 @@ function measuredIn(folder: string): Record<string, Record<string, number>> {
   const files = existsSync(folder) ? readdirSync(folder).filter((f) => /^history-.*\.jsonl$/.test(f)).sort() : [];
   for (const file of files) {
     const kinds: Record<string, number> = {};
-    for (const line of readFileSync(join(folder, file), 'utf8').split('\n')) {
+    // Line by line: a big run's files hold millions of lines.
+    forEachLine(join(folder, file), (line) => {
       const kind = kindOf(line);
       if (kind !== undefined) kinds[kind] = (kinds[kind] ?? 0) + 1;
-    }
+    });
     measured[file] = kinds;
   }
   return measured;

@@ -8,7 +8,7 @@ import { colorsFor } from '../report/colors.ts';
 import { detectLang } from '../report/lang.ts';
 import { renderSummary } from '../report/summary.ts';
 import { renderReport } from '../report/table.ts';
-import { rowOfFor, runHistory, screenWidth, writeHtmlReport, writeIndexHtml } from '../report/publish.ts';
+import { rowOfFor, runTimelines, screenWidth, writeHtmlReport, writeIndexHtml } from '../report/publish.ts';
 import type { RunResult } from '../runner/run-result.ts';
 import type { AnyScenario } from '../runner/scenario.ts';
 import { runScenario } from '../runner/run-scenario.ts';
@@ -157,7 +157,9 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
     progress.startPhase('report');
     await pauseInPhase('report', io.env, io.signal);
     progress.done();
-    const reports = results.map((result, i) => writeHtmlReport(result, plan[i]!.scenario));
+    // Each run's history is streamed once: the screen's timeline and report.html share the fold.
+    const timelines = results.map((result, i) => runTimelines(result, plan[i]!.scenario));
+    const reports = results.map((result, i) => writeHtmlReport(result, plan[i]!.scenario, timelines[i]));
     if (runAll) reports.push(writeIndexHtml(join(brokerDir, 'index.html'), results, `kafka-offset-lab: all scenarios, ${stamp}`));
     // results/ keeps the newest runs of each scenario (this one among them), not every run ever made.
     for (const name of new Set([...plan.map((p) => p.scenario.name), ...(runAll ? ['all'] : [])])) pruneRuns(join(resultsDir, name), Math.max(1, options.keepRuns));
@@ -165,7 +167,7 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
     else if (runAll) io.stdout.write(renderSummary(results, lang, c) + '\n');
     else {
       const [result, scenario] = [results[0]!, plan[0]!.scenario];
-      io.stdout.write(renderReport(result, scenario, lang, c, { width: screenWidth(io.stdout, io.env), events: runHistory(result), rowOf: rowOfFor(scenario) }) + '\n');
+      io.stdout.write(renderReport(result, scenario, lang, c, { width: screenWidth(io.stdout, io.env), events: timelines[0]!, rowOf: rowOfFor(scenario) }) + '\n');
     }
     if (!options.json) io.stdout.write(c.dim(`report: ${relative(process.cwd(), reports.at(-1)!)}`) + '\n');
     if (options.keep) {

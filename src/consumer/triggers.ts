@@ -16,6 +16,8 @@ export class Triggers {
   readonly #channel: SupervisorChannel;
   readonly #fired = new Set<string>();
   readonly #waiting = new Map<string, () => void>();
+  /** The message numbers any trigger names: the per-message test is one set lookup. */
+  readonly #atMessages: Set<number>;
 
   constructor(triggers: readonly Trigger[], channel: SupervisorChannel) {
     for (const t of triggers) {
@@ -27,6 +29,7 @@ export class Triggers {
       }
     }
     this.#all = triggers;
+    this.#atMessages = new Set(triggers.flatMap((t) => (t.atProcessed === undefined ? [] : [t.atProcessed])));
     this.#channel = channel;
     channel.receive((message) => {
       if (message.type !== 'continue') return;
@@ -34,6 +37,11 @@ export class Triggers {
       this.#waiting.delete(message.trigger);
       resolve?.();
     });
+  }
+
+  /** Whether a trigger names message `n` (then `due` says which, at which point). */
+  mayFireAt(n: number): boolean {
+    return this.#atMessages.has(n);
   }
 
   /** The triggers at this point (and message number) that have not fired yet; from now on they have. */
@@ -48,5 +56,20 @@ export class Triggers {
     const continued = new Promise<void>((resolve) => this.#waiting.set(trigger.id, resolve));
     this.#channel.send({ type: 'reached', trigger: trigger.id, ...(partitions ? { partitions } : {}) });
     await continued;
+  }
+}
+
+/** The supervisor's progress line: a count at most every 100 ms, not an IPC message per few messages. */
+export class ProgressReport {
+  readonly #channel: SupervisorChannel;
+  #sentAt = 0;
+  constructor(channel: SupervisorChannel) {
+    this.#channel = channel;
+  }
+  count(processed: number): void {
+    const now = Date.now();
+    if (now - this.#sentAt < 100) return;
+    this.#sentAt = now;
+    this.#channel.send({ type: 'progress', processed });
   }
 }

@@ -77,7 +77,7 @@ export interface BetweenContext {
   instances: readonly FaultTarget[];
   /** Path of an instance's checkpoint file. */
   checkpointPath(instance: string): string;
-  /** Everything recorded so far (the first phase's history). */
+  /** What the first phase recorded, without the per-message events (produced, processed): joins, saves, crashes, exits … */
   history(): HistoryEvent[];
   /** Guarded destructive operations: only on this run's own topic. */
   resources: RunResources;

@@ -5,16 +5,23 @@ import { encodeMessage } from './messages.ts';
 /**
  * Produces messages 1..count, message n to partition (n-1) mod P, with an idempotent
  * producer so a retry can never write a message twice. The offsets come from the broker's
- * acknowledgements, not from assumptions.
+ * acknowledgements, not from assumptions. Each acknowledged chunk's `produced` events go to
+ * `onProduced` (the runner's history) as they come: a million of them are never held at once.
+ * Returns how many were produced.
  */
 export async function produceNumbered(
   kafka: Kafka,
   topic: string,
-  { count, partitions, onProgress }: { count: number; partitions: number; onProgress?: (sent: number) => void },
-): Promise<Array<EventOf<'produced'>>> {
+  {
+    count,
+    partitions,
+    onProduced,
+    onProgress,
+  }: { count: number; partitions: number; onProduced?: (events: Array<EventOf<'produced'>>) => void; onProgress?: (sent: number) => void },
+): Promise<number> {
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
-  const produced: Array<EventOf<'produced'>> = [];
+  let sent = 0;
   try {
     const chunk = 500;
     for (let first = 1; first <= count; first += chunk) {
@@ -27,6 +34,7 @@ export async function produceNumbered(
       });
       const baseOffset = new Map(acks.map((a) => [a.partition, Number(a.baseOffset)]));
       const nextIndex = new Map<number, number>();
+      const produced: Array<EventOf<'produced'>> = [];
       for (const seq of seqs) {
         const partition = partitionOf(seq);
         const index = nextIndex.get(partition) ?? 0;
@@ -35,12 +43,14 @@ export async function produceNumbered(
         if (base === undefined) throw new Error(`no acknowledgement for partition ${partition} of ${topic}`);
         produced.push({ kind: 'produced', partition, offset: base + index, seq });
       }
-      onProgress?.(produced.length);
+      onProduced?.(produced);
+      sent += produced.length;
+      onProgress?.(sent);
     }
   } finally {
     await producer.disconnect();
   }
-  return produced;
+  return sent;
 }
 
 /** Per partition: the first offset still in the log and the end offset (next offset to be written). */

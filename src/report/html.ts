@@ -1,10 +1,9 @@
-import type { HistoryEvent } from '../history/events.ts';
 import type { RunResult, StrategyResult } from '../runner/run-result.ts';
 import { formatPrediction, type AnyScenario } from '../runner/scenario.ts';
 import { kafkaViewLines, kafkaViewTitle } from './kafka-view.ts';
 import { guaranteeLabel, labels, phaseLabels } from './labels.ts';
 import { langs, type Lang } from './lang.ts';
-import { buildTimelines } from './offset-history.ts';
+import { timelinesOf, type TimelineSource } from './offset-history.ts';
 import { escapeXml, legendSwatch, renderSvgTimeline } from './svg-timeline.ts';
 
 /**
@@ -76,12 +75,13 @@ function legendHtml(): string {
 export interface HtmlReportInput {
   result: RunResult;
   scenario: AnyScenario;
-  events: readonly HistoryEvent[];
+  /** The run's history, or its timelines folded once (src/report/publish.ts). */
+  events: TimelineSource;
   rowOf?: (instance: string) => string;
 }
 
 export function renderHtmlReport({ result, scenario, events, rowOf }: HtmlReportInput): string {
-  const timelines = buildTimelines(events, result, rowOf);
+  const timelines = timelinesOf(events, result, rowOf);
   const crash = [...new Set(result.strategies.map((s) => (s.crashPlan ? `${s.crashPlan.point} @ ${s.crashPlan.atProcessed}` : '—')))].join(', ');
   const knobs = Object.entries(result.knobs).map(([k, v]) => `${k} ${v}`).join(' · ');
   const timings = Object.entries(result.timings)

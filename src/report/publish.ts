@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import type { HistoryEvent } from '../history/events.ts';
-import { readJsonl } from '../history/jsonl.ts';
+import { forEachRunEvent, runHistoryFiles } from '../history/run-files.ts';
 import type { RunResult } from '../runner/run-result.ts';
 import { instanceSpecs, rowName, type AnyScenario } from '../runner/scenario.ts';
 import { renderHtmlReport, renderIndexHtml } from './html.ts';
+import { FoldedTimelines, TimelineFold, type TimelineSource } from './offset-history.ts';
 
 /**
  * Where the report meets the files of a run: the screen's width, the recorded history, and
@@ -18,8 +18,16 @@ export function screenWidth(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv =
   return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 100;
 }
 
-/** The run's merged history (history.jsonl in its folder; empty when the run left none). */
-export const runHistory = (result: RunResult): HistoryEvent[] => readJsonl(join(result.resultsDir, 'history.jsonl')).events;
+/**
+ * The run's timelines, folded in one streaming pass over its history files (nothing when the
+ * run left none): the screen and report.html draw from the same fold.
+ */
+export function runTimelines(result: RunResult, scenario: AnyScenario): FoldedTimelines {
+  const rowOf = rowOfFor(scenario);
+  const fold = new TimelineFold(result, rowOf);
+  forEachRunEvent(runHistoryFiles(result.resultsDir, instanceSpecs(scenario).map((spec) => spec.name)), (e) => fold.add(e));
+  return new FoldedTimelines(fold.finish());
+}
 
 /** Instance → its table row, from the scenario (rows of a group hold several instances). */
 export function rowOfFor(scenario: AnyScenario): (instance: string) => string {
@@ -28,7 +36,7 @@ export function rowOfFor(scenario: AnyScenario): (instance: string) => string {
 }
 
 /** Writes <run folder>/report.html; returns its path. */
-export function writeHtmlReport(result: RunResult, scenario: AnyScenario, events: readonly HistoryEvent[] = runHistory(result)): string {
+export function writeHtmlReport(result: RunResult, scenario: AnyScenario, events: TimelineSource = runTimelines(result, scenario)): string {
   const path = join(result.resultsDir, 'report.html');
   writeFileSync(path, renderHtmlReport({ result, scenario, events, rowOf: rowOfFor(scenario) }));
   return path;

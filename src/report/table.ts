@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
-import type { HistoryEvent } from '../history/events.ts';
+import type { TimelineSource } from './offset-history.ts';
 import type { RunResult, StrategyResult } from '../runner/run-result.ts';
 import { formatPrediction, type AnyScenario } from '../runner/scenario.ts';
 import { kafkaViewLines, kafkaViewTitle } from './kafka-view.ts';
@@ -12,8 +12,8 @@ import { displayWidth, nbsp, wrapText } from './wrap.ts';
 export interface ReportOptions {
   /** Columns of the screen; no line is wider (default 100). */
   width?: number;
-  /** The run's history: when given, the offset timeline is drawn under the table. */
-  events?: readonly HistoryEvent[];
+  /** The run's history (or its timelines, folded): when given, the offset timeline is drawn under the table. */
+  events?: TimelineSource;
   /** Instance → table row, for rows made of several instances (default: "row" or "row#n"). */
   rowOf?: (instance: string) => string;
 }

@@ -1,8 +1,7 @@
 import type { ChalkInstance } from 'chalk';
-import type { HistoryEvent } from '../history/events.ts';
 import type { RunResult } from '../runner/run-result.ts';
 import type { Lang } from './lang.ts';
-import { buildTimelines, type Mark, type MarkKind, type OffsetFate, type PartitionSpan, type RowTimeline } from './offset-history.ts';
+import { timelinesOf, type TimelineSource, type Mark, type MarkKind, type OffsetFate, type PartitionSpan, type RowTimeline } from './offset-history.ts';
 import { wrapText } from './wrap.ts';
 
 /**
@@ -136,8 +135,8 @@ export interface TimelineOptions {
   rowOf?: (instance: string) => string;
 }
 
-export function renderTimeline(events: readonly HistoryEvent[], result: RunResult, lang: Lang, c: ChalkInstance, options: TimelineOptions): string {
-  const rows = buildTimelines(events, result, options.rowOf);
+export function renderTimeline(history: TimelineSource, result: RunResult, lang: Lang, c: ChalkInstance, options: TimelineOptions): string {
+  const rows = timelinesOf(history, result, options.rowOf);
   if (rows.length === 0 || rows[0]!.spans.length === 0) return '';
   const w = words[lang];
   const width = options.width;

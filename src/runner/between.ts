@@ -1,7 +1,7 @@
 import type { BetweenContext } from '../faults/fault.ts';
 import type { RunResources } from '../kafka/run-resources.ts';
 import { checkpointPath } from '../strategies/file-checkpoint.ts';
-import { collectHistory } from './collect.ts';
+import { perMessageKinds, readRunHistory, runHistoryFiles } from '../history/run-files.ts';
 import type { Instance } from './instances.ts';
 
 /** What the faults may use between the first phase and the restarts. */
@@ -15,7 +15,7 @@ export function betweenContext({ workDir, topic, instances, resources }: { workD
       const choice = instances.find((i) => i.name === name)?.choice;
       return checkpointPath(workDir, name, choice?.strategy === 'file-checkpoint' ? choice.options : undefined);
     },
-    history: () => collectHistory(workDir, instances),
+    history: () => readRunHistory(runHistoryFiles(workDir, instances.map((i) => i.name)), perMessageKinds),
     // seek-replay's new group: the instance's restart joins a group nobody used yet.
     moveToNewGroup: (name) => {
       const instance = instances.find((i) => i.name === name);

@@ -1,10 +1,12 @@
 import type { Admin, Kafka } from 'kafkajs';
-import { check, type CheckResult } from '../checker/check.ts';
+import type { CheckResult } from '../checker/check.ts';
+import { CheckFold } from '../checker/check-fold.ts';
 import type { ClientName } from '../consumer/clients.ts';
-import type { Guarantee, Positions } from '../history/events.ts';
+import type { Guarantee, HistoryEvent, Positions } from '../history/events.ts';
+import { forEachRunEvent, runHistoryFiles } from '../history/run-files.ts';
 import { topicOffsets } from '../kafka/topic.ts';
 import { strategyInfo } from '../strategies/registry.ts';
-import { collectHistory, readRowEffects, writeMergedHistory } from './collect.ts';
+import { readRowEffects } from './collect.ts';
 import type { Instance } from './instances.ts';
 import { groupsOf, readKafkaView } from '../kafka/group-view.ts';
 import { resultRows } from './rows.ts';
@@ -12,7 +14,7 @@ import type { StrategyResult } from './run-result.ts';
 import type { AnyScenario } from './scenario.ts';
 
 /**
- * The check phase: what survived (every history file, each row's effects read back from its
+ * The check phase: what survived (every history file, streamed, each row's effects read back from its
  * own store, the topic's offsets now) goes through the pure checker, and each row is set
  * beside its prediction; what Kafka's own tools would show is read before any clean-up.
  */
@@ -37,9 +39,6 @@ export async function checkRun({
   admin: Admin;
   logStartAtProduce: Positions;
 }): Promise<{ checked: CheckResult; rows: StrategyResult[]; kafkaView: Awaited<ReturnType<typeof readKafkaView>> }> {
-  const events = collectHistory(workDir, instances);
-  writeMergedHistory(workDir, events);
-  const effects = await readRowEffects(instances, events, { workDir, topic, kafka });
   const finalOffsets = await topicOffsets(admin, topic);
   // Records the broker deleted during the run (retention) are not the strategy's loss.
   const deletedBefore: Positions = {};
@@ -52,9 +51,17 @@ export async function checkRun({
     claims[i.row] = strategyInfo(i.choice).claims;
     (members[i.row] ??= []).push(i.name);
   }
-  const rowEffects = Object.fromEntries([...effects].map(([row, read]) => [row, read.effects]));
-  const checked = check({ claims, members, events, effects: rowEffects, logStartOffsets: logStartAtProduce, endOffsets: finalOffsets.end, deletedBefore });
-  const rows = resultRows(checked, instances, events, scenario.predict(knobs, { client }), effects, { rebalancesExpected: scenario.rebalances === 'expected' });
-  const kafkaView = await readKafkaView(admin, topic, groupsOf(instances), events);
+  // One streaming pass over the history files: the checker folds every event; the few events
+  // that are not per message (joins, saves, crashes …) are kept for the report's other parts.
+  const fold = new CheckFold({ claims, members, logStartOffsets: logStartAtProduce, endOffsets: finalOffsets.end, deletedBefore });
+  const lifecycle: HistoryEvent[] = [];
+  forEachRunEvent(runHistoryFiles(workDir, instances.map((i) => i.name)), (e) => {
+    fold.add(e);
+    if (e.kind !== 'produced' && e.kind !== 'processed') lifecycle.push(e);
+  });
+  const effects = await readRowEffects(instances, fold.index, { workDir, topic, kafka });
+  const checked = fold.finish(Object.fromEntries([...effects].map(([row, read]) => [row, read.effects])));
+  const rows = resultRows(checked, instances, lifecycle, scenario.predict(knobs, { client }), effects, { rebalancesExpected: scenario.rebalances === 'expected' });
+  const kafkaView = await readKafkaView(admin, topic, groupsOf(instances), lifecycle);
   return { checked, rows, kafkaView };
 }

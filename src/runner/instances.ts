@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { ClientName } from '../consumer/clients.ts';
 import type { Trigger } from '../consumer/protocol.ts';
 import type { Fault, FaultTarget } from '../faults/fault.ts';
@@ -6,7 +5,7 @@ import type { RunResources } from '../kafka/run-resources.ts';
 import { strategyModule } from '../strategies/registry.ts';
 import type { StrategyChoice } from '../strategies/strategy.ts';
 import { instanceSpecs, rowName, type AnyScenario, type InstanceSpec } from './scenario.ts';
-import { fileSafe } from '../util/file-safe.ts';
+import { instanceHistoryPath } from '../history/run-files.ts';
 
 /** One consumer instance of a run: who it is, where it writes, what its first process does. */
 export interface Instance extends FaultTarget {
@@ -32,7 +31,7 @@ export function planInstances(scenario: AnyScenario, resources: RunResources, wo
       groupId: resources.groupName(row),
       // Only the strategy and its options cross into the strategy process.
       choice: (spec.options ? { strategy: spec.strategy, options: spec.options } : { strategy: spec.strategy }) as StrategyChoice,
-      historyPath: join(workDir, `history-${fileSafe(spec.name)}.jsonl`),
+      historyPath: instanceHistoryPath(workDir, spec.name),
       ...(strategyModule(spec.strategy).needsOutputTopic ? { outputTopic: resources.topicName(`${scenario.name}-out-${row}`) } : {}),
       triggers: [],
     };

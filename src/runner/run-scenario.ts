@@ -8,6 +8,7 @@ import type { ChildConfig } from '../consumer/protocol.ts';
 import { startLine } from '../faults/start-line.ts';
 import type { HistoryEvent, Positions } from '../history/events.ts';
 import { JsonlWriter } from '../history/jsonl.ts';
+import { perMessageKinds, readRunHistory, runHistoryFiles, runnerHistoryPath } from '../history/run-files.ts';
 import { createKafka, externalSessionTimeoutMs, teachingSessionTimeoutMs } from '../kafka/client.ts';
 import { groupsOf, readKafkaView } from '../kafka/group-view.ts';
 import { RunResources } from '../kafka/run-resources.ts';
@@ -16,7 +17,6 @@ import { unsupportedReason } from '../strategies/registry.ts';
 import { HarnessArtifactError } from '../util/errors.ts';
 import { resultsDir as defaultResultsRoot } from '../util/paths.ts';
 import { timestamp } from '../util/timestamp.ts';
-import { collectHistory } from './collect.ts';
 import { runPhase } from './consume-phase.ts';
 import { explainPhaseFailure } from './diagnose.ts';
 import { assignTriggers, planInstances, type Instance } from './instances.ts';
@@ -84,7 +84,7 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
     }
   };
 
-  const runnerHistory = new JsonlWriter(join(workDir, 'history-runner.jsonl'), (event) => watch.runnerEvent(event));
+  const runnerHistory = new JsonlWriter(runnerHistoryPath(workDir), (event) => watch.runnerEvent(event));
   // A newly created topic can briefly be unknown to the broker that leads it ("does not host this
   // topic-partition") while several runs share the broker: a retry window like the consumers' (~13 s).
   const kafka = createKafka(options.broker.brokers, `kol-runner-${runId}`, { security: options.broker.security, retries: 10, maxRetryTime: 2000 });
@@ -132,12 +132,12 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
       for (const output of new Set(instances.flatMap((i) => (i.outputTopic ? [i.outputTopic] : [])))) {
         await resources.createTopic(output, knobs.partitions, replicas);
       }
-      const events = await produceNumbered(kafka, topic, {
+      await produceNumbered(kafka, topic, {
         count: knobs.messages,
         partitions: knobs.partitions,
+        onProduced: (events) => runnerHistory.appendMany(events),
         onProgress: (sent) => options.onProgress?.(`produced ${sent}/${knobs.messages}`),
       });
-      runnerHistory.appendMany(events);
       return topicOffsets(admin, topic);
     });
     writeFileSync(join(workDir, 'offsets.json'), JSON.stringify({ topic, ...produced }, null, 2));
@@ -178,7 +178,7 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
     runnerHistory.appendMany(await readSurvived(instances.filter((i) => toRestart.has(i.name)), { admin, topic, workDir, ends: produced.end }));
 
     // What Kafka knew once the first processes had died, before any restart (the lesson's "committed 200 of 1000").
-    const kafkaAtCrash = toRestart.size > 0 ? await readKafkaView(admin, topic, groupsOf(instances), collectHistory(workDir, instances)) : undefined;
+    const kafkaAtCrash = toRestart.size > 0 ? await readKafkaView(admin, topic, groupsOf(instances), readRunHistory(runHistoryFiles(workDir, instances.map((i) => i.name)), perMessageKinds)) : undefined;
 
     const between = betweenContext({ workDir, topic, instances, resources });
     const changes = scenarioFaults.some((f) => f.beforeRestart)

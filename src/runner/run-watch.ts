@@ -1,6 +1,7 @@
 import type { ChildMessage } from '../consumer/protocol.ts';
 import type { EventOf, HistoryEvent } from '../history/events.ts';
-import { readJsonl } from '../history/jsonl.ts';
+import { forEachEvent } from '../history/jsonl.ts';
+import { perMessageKinds } from '../history/run-files.ts';
 
 type State =
   | { kind: 'count'; processed: number }
@@ -109,6 +110,9 @@ export class RunWatch {
   private own<K extends 'crash' | 'joined'>(instance: string, kind: K): EventOf<K>[] {
     const path = this.o.historyPathOf(instance);
     if (!path) return [];
-    return readJsonl(path).events.filter((e): e is EventOf<K> => e.kind === kind && e.strategy === instance);
+    // Streamed, per-message lines skipped: at a crash the file can hold a million of them.
+    const found: EventOf<K>[] = [];
+    forEachEvent(path, (e) => void (e.kind === kind && e.strategy === instance && found.push(e as EventOf<K>)), perMessageKinds);
+    return found;
   }
 }

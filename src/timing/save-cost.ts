@@ -13,7 +13,7 @@
  */
 import { join } from 'node:path';
 import type { StartedBroker } from '../broker/broker.ts';
-import { readJsonl } from '../history/jsonl.ts';
+import { perMessageKinds, readRunHistory, runHistoryFiles } from '../history/run-files.ts';
 import type { RunResult } from '../runner/run-result.ts';
 import { runScenario } from '../runner/run-scenario.ts';
 import { defineScenario, type AnyScenario, type InstanceSpec } from '../runner/scenario.ts';
@@ -87,7 +87,7 @@ export function saveCostScenario(interval: number, messages: number, modes: read
 
 /** messages/second per row of one run, from its history: joined → drained of the row's only process. */
 export function throughputOf(result: Pick<RunResult, 'resultsDir' | 'strategies'>): Map<string, number> {
-  const { events } = readJsonl(join(result.resultsDir, 'history.jsonl'));
+  const events = readRunHistory(runHistoryFiles(result.resultsDir), perMessageKinds);
   const out = new Map<string, number>();
   for (const s of result.strategies) {
     const joined = events.find((e) => e.kind === 'joined' && e.strategy === s.name);

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { findScenario } from '../../scenarios/index.ts';
 import type { StartedBroker } from '../../src/broker/broker.ts';
-import type { HistoryEvent } from '../../src/history/events.ts';
+import { readRunHistory, runHistoryFiles } from '../../src/history/run-files.ts';
 import { offsetsTopic, partitionsOf, withAdmin } from '../../src/broker/cluster-metadata.ts';
 import { startLocalCluster } from '../../src/broker/local-cluster.ts';
 import { runScenario } from '../../src/runner/run-scenario.ts';
@@ -62,7 +62,7 @@ describe('--broker cluster: three KRaft nodes on 127.0.0.1', () => {
     expect(result.matchesPrediction).toBe(true);
     // From the consumers' own histories: manual-commit's commit of batch 3 failed and its
     // consumer rejoined; the others joined once and never rejoined.
-    const events = readFileSync(join(result.resultsDir, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as HistoryEvent);
+    const events = readRunHistory(runHistoryFiles(result.resultsDir));
     const joins = (name: string) => events.filter((e) => e.kind === 'joined' && e.strategy === name).length;
     expect([joins('auto-commit'), joins('file-checkpoint')]).toEqual([1, 1]);
     expect(joins('manual-commit')).toBeGreaterThanOrEqual(2);

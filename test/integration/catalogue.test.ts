@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, test } from 'vitest';
 import { findScenario, scenarios } from '../../scenarios/index.ts';
 import type { HistoryEvent } from '../../src/history/events.ts';
+import { readRunHistory, runHistoryFiles } from '../../src/history/run-files.ts';
 import type { RunResult } from '../../src/runner/run-result.ts';
 import { startLocalJvmBroker } from '../../src/broker/local-jvm.ts';
 import { runScenario } from '../../src/runner/run-scenario.ts';
@@ -46,8 +47,7 @@ function run(name: string): RunResult {
   expect(result!.strategies.every((s) => s.unplannedRebalances === 0)).toBe(true);
   return result!;
 }
-const historyOf = (result: RunResult) =>
-  readFileSync(join(result.resultsDir, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as HistoryEvent);
+const historyOf = (result: RunResult): HistoryEvent[] => readRunHistory(runHistoryFiles(result.resultsDir));
 
 // Defaults everywhere: 1000 messages, 1 partition, batches of 100, crash 37 into batch 3 (message 237).
 describe('the scenario catalogue on a real broker: exact counts from the mechanism', () => {

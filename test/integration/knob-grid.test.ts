@@ -6,13 +6,13 @@
  * its own topic and groups; none of their counts depends on timing); the group scenarios,
  * whose rebalances are timed by sessions, run alone.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { findScenario } from '../../scenarios/index.ts';
 import { resolveKnobs } from '../../src/cli/resolve-knobs.ts';
-import type { HistoryEvent } from '../../src/history/events.ts';
+import { readRunHistory, runHistoryFiles } from '../../src/history/run-files.ts';
 import type { RunResult } from '../../src/runner/run-result.ts';
 import { runScenario } from '../../src/runner/run-scenario.ts';
 import { sharedBroker } from './shared-broker.ts';
@@ -33,7 +33,7 @@ async function run([name, given, why]: Combo): Promise<RunResult> {
 }
 const together = (combos: Combo[]) => Promise.all(combos.map(run));
 const history = (result: RunResult) =>
-  readFileSync(join(result.resultsDir, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as HistoryEvent);
+  readRunHistory(runHistoryFiles(result.resultsDir));
 
 describe('the knob grid on a real broker: every prediction holds away from the defaults', () => {
   test('the crash in the first batch, and in the last partial batch', async () => {

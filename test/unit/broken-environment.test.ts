@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { JsonlWriter } from '../../src/history/jsonl.ts';
-import { collectHistory } from '../../src/runner/collect.ts';
-import type { Instance } from '../../src/runner/instances.ts';
+import { forEachRunEvent, runHistoryFiles } from '../../src/history/run-files.ts';
 import { stallBoundMs, watchForStall } from '../../src/runner/stall-watch.ts';
 import type { RunningChild } from '../../src/runner/supervisor.ts';
 import { ExitCode, runFailure } from '../../src/util/errors.ts';
@@ -46,7 +45,7 @@ describe('a damaged history file: exit 4 with the file and the line', () => {
     writeFileSync(join(workDir, 'history-runner.jsonl'), text);
     let error: unknown;
     try {
-      collectHistory(workDir, [] as Instance[]);
+      forEachRunEvent(runHistoryFiles(workDir, []), () => {});
     } catch (e) {
       error = e;
     }
