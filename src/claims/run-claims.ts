@@ -3,6 +3,7 @@ import { findScenario } from '../../scenarios/index.ts';
 import type { StartedBroker } from '../broker/broker.ts';
 import type { RunResult } from '../runner/run-result.ts';
 import { runScenario } from '../runner/run-scenario.ts';
+import { longestFirst } from '../runner/scenario.ts';
 import { inPool } from '../util/pool.ts';
 import { measureSaveCost, type SaveCostOptions, type SaveCostResult } from '../timing/save-cost.ts';
 import { countsOf, type ClaimInputs, type ClaimVerdict } from './evidence.ts';
@@ -24,11 +25,13 @@ export async function runClaims(
   { broker, workDir, saveCost, jobs = 3, onProgress, signal }: { broker: StartedBroker; workDir: string; saveCost: SaveCostOptions; jobs?: number; onProgress?: (text: string) => void; signal?: AbortSignal },
 ): Promise<ClaimsRun> {
   const began = performance.now();
-  const scenarios = evidenceScenarios.map((name) => {
-    const scenario = findScenario(name);
-    if (!scenario) throw new Error(`claims: no scenario ${name} in the catalogue`);
-    return scenario;
-  });
+  const scenarios = longestFirst(
+    evidenceScenarios.map((name) => {
+      const scenario = findScenario(name);
+      if (!scenario) throw new Error(`claims: no scenario ${name} in the catalogue`);
+      return { scenario };
+    }),
+  ).map((p) => p.scenario);
   let finished = 0;
   const results: RunResult[] = await inPool(scenarios, jobs, async (scenario) => {
     const result = await runScenario(scenario, scenario.defaults, { broker, workDir: join(workDir, scenario.name), ...(signal ? { signal } : {}) });
@@ -37,6 +40,9 @@ export async function runClaims(
   });
   onProgress?.(`save-cost (${scenarios.length + 1}/${scenarios.length + 1}), alone: it is a timing`);
   const cost = await measureSaveCost(saveCost, { broker, workDir: join(workDir, 'save-cost'), ...(onProgress ? { onProgress } : {}), ...(signal ? { signal } : {}) });
+  // Reported in the verdicts' order, whatever order they ran in.
+  const order: readonly string[] = evidenceScenarios;
+  results.sort((a, b) => order.indexOf(a.scenario) - order.indexOf(b.scenario));
   return { results, saveCost: cost, verdicts: judgeClaims(claimInputsOf(results, cost)), elapsedMs: Math.round(performance.now() - began) };
 }
 

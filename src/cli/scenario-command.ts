@@ -10,7 +10,7 @@ import { renderSummary } from '../report/summary.ts';
 import { renderReport } from '../report/table.ts';
 import { rowOfFor, runTimelines, screenWidth, writeHtmlReport, writeIndexHtml } from '../report/publish.ts';
 import type { RunResult } from '../runner/run-result.ts';
-import type { AnyScenario } from '../runner/scenario.ts';
+import { longestFirst, type AnyScenario } from '../runner/scenario.ts';
 import { runScenario } from '../runner/run-scenario.ts';
 import { ExitCode, UserError, describeUserError, exitCodeForSignal, runFailure } from '../util/errors.ts';
 import { resultsDir } from '../util/paths.ts';
@@ -145,9 +145,9 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
       });
     };
     // Scenarios that leave the broker alone run side by side (their waits are session
-    // timeouts, not CPU); those that kill or restart it run alone, afterwards.
+    // timeouts, not CPU), the longest first; those that kill or restart it run alone, afterwards.
     const alone = (p: (typeof plan)[number]) => p.scenario.needsRestartableBroker || p.scenario.needsCluster;
-    const together = plan.filter((p) => !alone(p));
+    const together = longestFirst(plan.filter((p) => !alone(p)));
     const byName = new Map<string, RunResult>();
     for (const [i, result] of (await inPool(together, options.jobs, runOne)).entries()) byName.set(together[i]!.scenario.name, result);
     for (const p of plan.filter(alone)) byName.set(p.scenario.name, await runOne(p, byName.size));

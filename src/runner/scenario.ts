@@ -105,3 +105,17 @@ export function matchesPrediction(value: number, prediction: Prediction): boolea
 export function formatPrediction(prediction: Prediction): string {
   return typeof prediction === 'number' ? String(prediction) : `${prediction.min}–${prediction.max}`;
 }
+
+/**
+ * How long a scenario keeps one lane of `all` busy, roughly: its consumer processes, all of
+ * them one after another when it is sequential. Only an order for the pool (longest first,
+ * so the long ones do not start last); never a count.
+ */
+export function expectedLength(scenario: Pick<AnyScenario, 'instances' | 'sequential'>): number {
+  const processes = scenario.instances.length;
+  return scenario.sequential ? processes * 2 : processes;
+}
+
+/** Longest first (a stable sort: equal ones keep the catalogue's order). */
+export const longestFirst = <T extends { scenario: Pick<AnyScenario, 'instances' | 'sequential'> }>(plan: readonly T[]): T[] =>
+  [...plan].sort((a, b) => expectedLength(b.scenario) - expectedLength(a.scenario));

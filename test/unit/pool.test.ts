@@ -1,4 +1,6 @@
 import { describe, expect, test } from 'vitest';
+import { scenarios } from '../../scenarios/index.ts';
+import { expectedLength, longestFirst } from '../../src/runner/scenario.ts';
 import { inPool } from '../../src/util/pool.ts';
 
 describe('inPool', () => {
@@ -17,5 +19,18 @@ describe('inPool', () => {
 
   test('a failure rejects', async () => {
     await expect(inPool([1, 2, 3], 3, async (n) => (n === 2 ? Promise.reject(new Error('two')) : n))).rejects.toThrow('two');
+  });
+});
+
+describe('longestFirst', () => {
+  test('the catalogue in `all` order: sequential ones and those with more processes first, ties in catalogue order', () => {
+    const order = longestFirst(scenarios.map((scenario) => ({ scenario }))).map((p) => p.scenario.name);
+    expect(order[0]).toBe('client-semantics'); // 14 instances, one after another
+    const lengths = order.map((name) => expectedLength(scenarios.find((s) => s.name === name)!));
+    expect(lengths).toEqual([...lengths].sort((a, b) => b - a));
+    // equal lengths keep the catalogue's order
+    const position = (name: string) => scenarios.findIndex((s) => s.name === name);
+    for (let i = 1; i < order.length; i++) if (lengths[i] === lengths[i - 1]) expect(position(order[i]!)).toBeGreaterThan(position(order[i - 1]!));
+    expect(new Set(order)).toEqual(new Set(scenarios.map((s) => s.name)));
   });
 });
