@@ -9,9 +9,9 @@ import type { Text } from '../strategies/strategy.ts';
  */
 export const kafkaTransactionNote: Text = {
   en:
-    "  kafka-transaction: every transaction is at least five requests (AddPartitionsToTxn, Produce, AddOffsetsToTxn, TxnOffsetCommit, EndTxn), and EndTxn returns before the broker has written the commit markers: the next transaction, begun at once, is answered CONCURRENT_TRANSACTIONS until they are written. The lab's kafkajs producer retries that after 20 ms, as the Java client does; with kafkajs' own 100 ms the row would measure that backoff, not Kafka.",
+    "  kafka-transaction: every transaction is at least five requests (AddPartitionsToTxn, Produce, AddOffsetsToTxn, TxnOffsetCommit, EndTxn), and EndTxn returns before the broker has written the commit markers: the next transaction, begun at once, is answered CONCURRENT_TRANSACTIONS until they are written. The lab's kafkajs producer retries that after 20 ms, as the Java client does; with the 100 ms of the lab's other kafkajs clients (kafkajs' default: 300 ms) this row measured that wait, not Kafka.",
   zh:
-    '  kafka-transaction：每个事务至少五个请求（AddPartitionsToTxn、Produce、AddOffsetsToTxn、TxnOffsetCommit、EndTxn），而且 EndTxn 在 broker 写完提交标记之前就返回：紧接着开始的下一个事务会收到 CONCURRENT_TRANSACTIONS，直到标记写完。本实验的 kafkajs 生产者像 Java 客户端一样 20 ms 后重试；若用 kafkajs 自己的 100 ms，这一行测到的就是这个退避，而不是 Kafka。',
+    '  kafka-transaction：每个事务至少五个请求（AddPartitionsToTxn、Produce、AddOffsetsToTxn、TxnOffsetCommit、EndTxn），而且 EndTxn 在 broker 写完提交标记之前就返回：紧接着开始的下一个事务会收到 CONCURRENT_TRANSACTIONS，直到标记写完。本实验的 kafkajs 生产者像 Java 客户端一样 20 ms 后重试；若用本实验其他 kafkajs 客户端的 100 ms（kafkajs 默认 300 ms），这一行测到的就是这段等待，而不是 Kafka。',
 };
 
 /** The save-cost table: one row per save mode, one column per interval (median messages/second). */
