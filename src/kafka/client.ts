@@ -1,13 +1,32 @@
 import '../util/quiet-kafkajs.ts';
 import kafkajs from 'kafkajs';
-import type { Kafka as KafkaClient, ConsumerConfig } from 'kafkajs';
+import type { Kafka as KafkaClient, ConsumerConfig, ProducerConfig, Producer } from 'kafkajs';
 import type { ClientSecurity } from './security.ts';
+import { withTransactionalRetry, type FullRetry } from './transactional-retry.ts';
 
 const { Kafka, logLevel } = kafkajs;
 
 /**
- * One place that builds kafkajs clients. kafkajs' own log is off: the harness reports what
- * matters through its history and its own messages.
+ * A kafkajs client whose transactional producers retry like the Java client's on
+ * CONCURRENT_TRANSACTIONS (20 ms first, transactional-retry.ts), unless the caller sets its own
+ * retry. Without it a transaction per message measured kafkajs' 100 ms backoff, not Kafka.
+ */
+class LabKafka extends Kafka {
+  readonly #retry: FullRetry;
+
+  constructor(config: ConstructorParameters<typeof Kafka>[0] & { retry: FullRetry }) {
+    super(config);
+    this.#retry = config.retry;
+  }
+
+  override producer(config: ProducerConfig = {}): Producer {
+    return super.producer(withTransactionalRetry(config, this.#retry));
+  }
+}
+
+/**
+ * One place that builds kafkajs clients. kafkajs' own log is off (KAFKAJS_LOG=debug turns it
+ * on): the harness reports what matters through its history and its own messages.
  */
 export function createKafka(
   brokers: string[],
@@ -20,7 +39,7 @@ export function createKafka(
     security = {},
   }: { connectionTimeout?: number; retries?: number; maxRetryTime?: number; requestTimeout?: number; security?: ClientSecurity } = {},
 ): KafkaClient {
-  return new Kafka({
+  return new LabKafka({
     ...security,
     clientId,
     brokers,

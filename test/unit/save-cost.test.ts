@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { median, messagesAt, saveCostScenario, saveModes } from '../../src/timing/save-cost.ts';
-import { renderSaveCost } from '../../src/timing/save-cost-table.ts';
+import { kafkaTransactionNote, renderSaveCost } from '../../src/timing/save-cost-table.ts';
 
 describe('save-cost (a timing measurement)', () => {
   test('median of odd and even counts', () => {
@@ -25,5 +25,17 @@ describe('save-cost (a timing measurement)', () => {
     expect(text).toContain('These are timings');
     expect(text).toMatch(/kafka-commit\s+│ 10\s+│ 1000/);
     expect(text).toContain('kafka-commit: saving every 100 is 100.0× the throughput of saving every 1');
+  });
+  test("the kafka-transaction row says whose cost it measures (the broker's markers, the Java client's retry wait), in both languages", () => {
+    const result = (modes: readonly string[]) => ({
+      kind: 'save-cost' as const, timing: true as const, messages: 100, runs: 1, intervals: [1, 100], runResults: [], elapsedMs: 0,
+      rows: [1, 100].flatMap((interval) => modes.map((mode) => ({ mode, interval, messages: 100, perRun: [1], median: interval }))),
+    });
+    for (const lang of ['en', 'zh'] as const) {
+      const text = renderSaveCost(result(saveModes.map((m) => m.name)), lang);
+      expect(text).toContain(kafkaTransactionNote[lang]);
+      expect(kafkaTransactionNote[lang]).toMatch(/CONCURRENT_TRANSACTIONS.*20 ms.*100 ms/);
+      expect(renderSaveCost(result(['kafka-commit', 'file-atomic']), lang)).not.toContain('CONCURRENT_TRANSACTIONS');
+    }
   });
 });
