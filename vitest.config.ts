@@ -28,9 +28,10 @@ export default defineConfig({
       },
       {
         test: {
-          // The three-node cluster (three JVMs and a failover) runs alone, after the rest: under
-          // the pool's load a kafkajs consumer's heartbeat can reach the killed coordinator
-          // and kafkajs restarts it, which changes leader-failover's auto-commit row (seen twice).
+          // The three-node cluster (three JVMs and a failover) runs alone, after the rest: twice,
+          // under the pool's load, leader-failover's auto-commit consumer hit a connection error
+          // to the killed node, kafkajs restarted it from the last commit (none) and it repeated
+          // the 237 messages it had read (0/237 instead of 0/0). Not yet explained; see README.
           name: 'cluster',
           include: ['test/cluster/**/*.test.ts'],
           fileParallelism: false,
