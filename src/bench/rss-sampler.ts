@@ -46,7 +46,8 @@ export class RssSampler {
       return false;
     };
     for (const [pid, args] of argsOf) {
-      if (!inTree(pid)) continue;
+      // An exiting process (a zombie) has no command line and no memory left to count.
+      if (!inTree(pid) || args.trim() === '') continue;
       try {
         const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
         if (hwm === undefined) continue;
