@@ -4,7 +4,7 @@
  */
 import { parseChildConfig, parseSupervisorMessage } from '../boundary/parse.ts';
 import { JsonlWriter } from '../history/jsonl.ts';
-import { createKafka } from '../kafka/client.ts';
+import { createKafka, retriesFor } from '../kafka/client.ts';
 import { platformaticSecurity, securityFromEnv } from '../kafka/security.ts';
 import { createStrategy } from '../strategies/registry.ts';
 import { ConsumerLoop, type SupervisorChannel } from './consumer-loop.ts';
@@ -23,12 +23,8 @@ type PlatformaticPortClass = typeof import('./platformatic-port.ts').Platformati
 function start(config: ChildConfig, PlatformaticPort: PlatformaticPortClass | undefined): ConsumerLoop {
   const { instance, incarnation, topic, groupId, workDir, row, outputTopic } = config;
   const security = config.securityFromEnv ? securityFromEnv() : {};
-  // A generous retry window (~13 s): a commit sent while the broker restarts is retried until it is back.
-  const kafka = createKafka(config.brokers, `kol-${instance}-${incarnation}`, {
-    security,
-    retries: 10,
-    maxRetryTime: 2000,
-  });
+  // A generous retry window (~13 s, more where the scenario says): a commit sent while the broker restarts is retried until it is back.
+  const kafka = createKafka(config.brokers, `kol-${instance}-${incarnation}`, { security, ...retriesFor(config.retryWindowMs) });
   const { sessionTimeoutMs } = config;
   // The strategy's own Kafka needs (a transactional producer, an output topic) stay on kafkajs; the consumer is the chosen client.
   let port: ConsumerPort;

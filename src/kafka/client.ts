@@ -50,6 +50,23 @@ export function createKafka(
   });
 }
 
+/** A strategy process's kafkajs client retries an unanswered request for about this long (10 retries). */
+export const defaultRetryWindowMs = 13_000;
+
+/**
+ * kafkajs waits about 100, 200, 400, 800, 1600 ms before its first five retries, then
+ * maxRetryTime (2 s) before each further one (src/retry/index.js, ±20 %): the retries whose
+ * waits add up to at least `windowMs`.
+ */
+export function retriesFor(windowMs: number): { retries: number; maxRetryTime: number } {
+  const maxRetryTime = 2000;
+  const doubling = [100, 200, 400, 800, 1600];
+  let waited = 0;
+  let retries = 0;
+  while (waited < windowMs) waited += doubling[retries++] ?? maxRetryTime;
+  return { retries, maxRetryTime };
+}
+
 /**
  * Consumer settings for teaching speed (the README lists them next to the broker's).
  * A SIGKILLed member never says goodbye; the group notices it only when its session times

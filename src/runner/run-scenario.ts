@@ -9,7 +9,7 @@ import { startLine } from '../faults/start-line.ts';
 import type { HistoryEvent, Positions } from '../history/events.ts';
 import { JsonlWriter } from '../history/jsonl.ts';
 import { perMessageKinds, readRunHistory, runHistoryFiles, runnerHistoryPath } from '../history/run-files.ts';
-import { createKafka, externalSessionTimeoutMs, teachingSessionTimeoutMs } from '../kafka/client.ts';
+import { createKafka, defaultRetryWindowMs, externalSessionTimeoutMs, teachingSessionTimeoutMs } from '../kafka/client.ts';
 import { groupsOf, readKafkaView } from '../kafka/group-view.ts';
 import { RunResources } from '../kafka/run-resources.ts';
 import { produceNumbered, topicOffsets } from '../kafka/topic.ts';
@@ -160,6 +160,7 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
       drainTo: produced.end,
       logStart,
       sessionTimeoutMs,
+      retryWindowMs: scenario.retryWindowMs ?? defaultRetryWindowMs,
       securityFromEnv: options.broker.security !== undefined,
     });
     const stallMs = options.stallTimeoutMs ?? stallBoundMs(sessionTimeoutMs);

@@ -57,6 +57,12 @@ export interface ScenarioSpec<N extends KnobName = never> {
   validate?(knobs: Knobs<N>, flag: KnobNamer): string | undefined;
   /** Consumer session timeout for this scenario on a broker the harness started (default teachingSessionTimeoutMs, 1.5 s). */
   sessionTimeoutMs?: number;
+  /**
+   * How long a strategy process's kafkajs client retries a request nobody answers before it
+   * gives up (default defaultRetryWindowMs, ~13 s). A scenario whose broker is down on purpose
+   * sets it to outlast the outage, however slow the machine makes the restart.
+   */
+  retryWindowMs?: number;
   /** Group members rejoin on purpose (a member dies, its partitions move): not flagged as unplanned. */
   rebalances?: 'expected';
   /** Run the instances one after another in each phase (when their order is the lesson). */
