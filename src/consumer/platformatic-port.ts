@@ -55,7 +55,9 @@ export class PlatformaticPort implements ConsumerPort {
       rebalanceTimeout: sessionTimeoutMs * 2,
       // Default 5000: an idle fetch waits this long for new data; the drain checks progress between fetches.
       maxWaitTime: 100,
-      retries: 10,
+      // 26 × 500 ms ≈ 13 s, the kafkajs consumers' window (child-main.ts): a fetch or commit sent while
+      // the broker restarts is retried until it is back (broker-restart; 10 × 500 ms would give up after ~5 s).
+      retries: 26,
       retryDelay: 500,
       ...settings.security,
     });
