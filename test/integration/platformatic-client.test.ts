@@ -111,40 +111,37 @@ describe.concurrent('the same strategies on @platformatic/kafka, on a real broke
 });
 
 // The scenarios without a rebalance, after the group above (a separate, non-concurrent suite, so
-// the two-member runs above do not share the machine with these). Each as on kafkajs: where a
-// count could depend on the client (the fetch order on several partitions, a group's start), the
-// knobs are ones its prediction covers. retention-gap is refused on this client (unit test:
-// client-refusals.test.ts).
+// the two-member runs above do not share the machine with these), three at a time as `all` runs
+// them: each test runs its scenarios one after another. Each gives kafkajs's counts; where a count
+// could depend on the client (the fetch order on several partitions, where a new group starts),
+// the knobs are ones its prediction covers exactly. retention-gap is refused on this client
+// (client-refusals.test.ts).
 describe('the catalogue without rebalances on @platformatic/kafka: the counts kafkajs gives', () => {
   const expectCounts = async (name: string, knobs: Record<string, number>, expected: Record<string, string>) => {
     const result = await run(name, 'platformatic', knobs);
-    expect(counts(result)).toEqual(expected);
+    expect(counts(result), name).toEqual(expected);
     expect(result.matchesPrediction).toBe(true);
     return result;
   };
 
-  // Row names with a space ('commit offset+1') became group and client ids @platformatic/kafka refused.
-  test.concurrent('off-by-one-commit on 3 partitions of 300, crash after 3·100 + 12: one extra repeat for the one partition the last save named', () =>
-    expectCounts('off-by-one-commit', { partitions: 3, messages: 900, crashBatch: 4, crashAfter: 12 }, { 'commit offset+1': '0/12', 'commit offset': '0/13' }));
-
-  test.concurrent('commit-before-process on 3 partitions of 200, batches of 50, killed before message 120', () =>
-    expectCounts('commit-before-process', { partitions: 3, messages: 600, batch: 50, crashAfter: 20 }, { 'commit-after-process': '0/19', 'commit-before-process': '31/0' }));
-
-  test.concurrent('checkpoint-lost and stale-checkpoint: a missing or an older file decides, not the client', async () => {
-    await expectCounts('checkpoint-lost', {}, { 'manual-commit': '0/37', 'file-checkpoint+earliest': '0/237', 'file-checkpoint+latest': '763/0' });
-    await expectCounts('stale-checkpoint', {}, { 'manual-commit': '0/37', 'restored-backup': '0/137', ahead: '263/0' });
+  test.concurrent('commits: off-by-one-commit and commit-before-process on 3 partitions, seek-replay', async () => {
+    // Row names with a space ('commit offset+1') once became group and client ids this client refused.
+    // 3 partitions of 300, crash 12 into batch 4: one extra repeat for the one partition the last save named.
+    await expectCounts('off-by-one-commit', { partitions: 3, messages: 900, crashBatch: 4, crashAfter: 12 }, { 'commit offset+1': '0/12', 'commit offset': '0/13' });
+    // 3 partitions of 200, batches of 50, killed before message 120.
+    await expectCounts('commit-before-process', { partitions: 3, messages: 600, batch: 50, crashAfter: 20 }, { 'commit-after-process': '0/19', 'commit-before-process': '31/0' });
+    // The new group starts where the lab's fallback (mode committed, fallback earliest) says: the beginning.
+    await expectCounts('seek-replay', {}, { resumes: '0/0', 'offset-reset': '0/1000', 'new-group': '0/1000', 'seek-back': '0/500' });
   });
 
-  test.concurrent('torn-checkpoint and two-services', async () => {
+  test.concurrent('files: checkpoint-lost, stale-checkpoint, torn-checkpoint, two-services', async () => {
+    await expectCounts('checkpoint-lost', {}, { 'manual-commit': '0/37', 'file-checkpoint+earliest': '0/237', 'file-checkpoint+latest': '763/0' });
+    await expectCounts('stale-checkpoint', {}, { 'manual-commit': '0/37', 'restored-backup': '0/137', ahead: '263/0' });
     await expectCounts('torn-checkpoint', {}, { 'in-place+earliest': '0/300', 'in-place+latest': '700/0', 'power-loss+earliest': '0/300', atomic: '0/100' });
     await expectCounts('two-services', {}, { 'service-A': '0/0', 'service-B': '0/0', 'shared-file-A': '263/0', 'shared-file-B': '663/0' });
   });
 
-  // The new group starts where the lab's fallback (mode committed, fallback earliest) says: the beginning.
-  test.concurrent('seek-replay: resume, offset reset, new group and seek back', () =>
-    expectCounts('seek-replay', {}, { resumes: '0/0', 'offset-reset': '0/1000', 'new-group': '0/1000', 'seek-back': '0/500' }));
-
-  test.concurrent('crash-during-save: kafka-transactions on its own producer has no "between" either', async () => {
+  test.concurrent('crash-during-save (kafka-transactions has no "between" here either), then broker-restart on its own broker', async () => {
     const result = await expectCounts(
       'crash-during-save',
       {},
@@ -159,19 +156,18 @@ describe('the catalogue without rebalances on @platformatic/kafka: the counts ka
       },
     );
     expect(result.strategies.find((s) => s.name === 'kafka-transactions/during')!.duplicatedDeliveries).toBe(100);
-  });
 
-  test.concurrent('broker-restart: its fetches and commits are retried through the outage (26 × 500 ms) and land: 0/0', async () => {
-    // Its own local broker: this one gets SIGKILLed and restarted.
+    // Its own local broker: this one gets SIGKILLed and restarted. Fetches and commits are retried
+    // through the outage (26 × 500 ms in the port) and land: 0/0, nobody restarted.
     await using broker = await startLocalJvmBroker({ logPath: join(resultsRoot, 'platformatic-restart-broker.log') });
-    const result = await run('broker-restart', 'platformatic', {}, broker);
-    expect(counts(result)).toEqual({ 'auto-commit': '0/0', 'manual-commit': '0/0', 'file-checkpoint': '0/0' });
-    expect(result.strategies.every((s) => s.restarts === 0)).toBe(true);
-    const history = readRunHistory(runHistoryFiles(result.resultsDir));
+    const restart = await run('broker-restart', 'platformatic', {}, broker);
+    expect(counts(restart)).toEqual({ 'auto-commit': '0/0', 'manual-commit': '0/0', 'file-checkpoint': '0/0' });
+    expect(restart.strategies.every((s) => s.restarts === 0)).toBe(true);
+    const history = readRunHistory(runHistoryFiles(restart.resultsDir));
     const killed = history.find((e) => e.kind === 'fault' && e.description.startsWith('SIGKILL the broker'))!;
     // manual-commit's commit at the end of batch 3 was sent during the outage and landed after it.
     const commit300 = history.find((e) => e.kind === 'saved' && e.strategy === 'manual-commit' && e.positions[0] === 300)!;
     expect(killed.kind === 'fault' && commit300.kind === 'saved' && commit300.time > killed.time).toBe(true);
-    expect(result.matchesPrediction).toBe(true);
+    expect(restart.matchesPrediction).toBe(true);
   });
 });
