@@ -25,7 +25,7 @@ import type { StrategyReport } from '../src/checker/check.ts';
 import { rewind } from '../src/faults/rewind.ts';
 import type { Positions } from '../src/history/events.ts';
 import type { Lang } from '../src/report/lang.ts';
-import { defineScenario, type Knobs as AllKnobs } from '../src/runner/scenario.ts';
+import { defineScenario, type Knobs as AllKnobs, type RunContext } from '../src/runner/scenario.ts';
 
 type Knobs = AllKnobs<never>;
 
@@ -66,14 +66,15 @@ export default defineScenario({
   lesson,
 });
 
-function lesson(k: Knobs, strategies: StrategyReport[], lang: Lang): string[] {
+function lesson(k: Knobs, strategies: StrategyReport[], lang: Lang, run: RunContext = { client: 'kafkajs' }): string[] {
+  const platformatic = run.client === 'platformatic';
   const dup = (name: string) => strategies.find((s) => s.strategy === name)?.duplicated ?? 0;
   const middle = JSON.stringify(seekBackPositions(k));
   if (lang === 'zh') {
     return [
       `四个消费者各在自己的消费组里读完全部 ${k.messages} 条消息，每 ${k.batch} 条向 Kafka 提交一次，干净退出；然后各自重启。`,
       `resumes：什么都没改，消费组从已提交的 offset（下一条要读的消息，即末尾）继续：重读 ${dup('resumes')} 条。这就是“提交之后不会再拉取”的真实含义：它说的是这个消费组的恢复位置。`,
-      `offset-reset：运维把这个消费组的已提交 offset 重置到最早（kafka-consumer-groups --reset-offsets）：重读 ${dup('offset-reset')} 条。new-group：同样的代码换一个 group.id：新组没有已提交的 offset，按 auto.offset.reset（这里是 earliest）从头读：重读 ${dup('new-group')} 条，旧组的提交与它无关。`,
+      `offset-reset：运维把这个消费组的已提交 offset 重置到最早（kafka-consumer-groups --reset-offsets）：重读 ${dup('offset-reset')} 条。new-group：同样的代码换一个 group.id：新组没有已提交的 offset，按 ${platformatic ? '流的 fallbackMode（本实验用 committed 模式加 earliest 回退：messages-stream.js 的 #assignOffsets）' : 'auto.offset.reset（这里是 earliest）'}从头读：重读 ${dup('new-group')} 条，旧组的提交与它无关。`,
       `seek-back：这个消费者既向 Kafka 提交，又把位置写在 checkpoint 文件里；重启时文件说“每个分区的中间” ${middle}，代码就 seek 到那里——尽管 Kafka 里提交的是末尾：重读 ${dup('seek-back')} 条。seek 决定拉取位置，提交只是恢复时的默认起点。`,
       `结论：C1 只对“同一个消费组、没有 seek、没有重置”成立。已提交的消息仍然在日志里，直到保留策略删除它们；任何组、任何 seek 都可以再读一遍。`,
     ];
@@ -81,7 +82,7 @@ function lesson(k: Knobs, strategies: StrategyReport[], lang: Lang): string[] {
   return [
     `Four consumers, each in its own group, read all ${k.messages} messages, committing to Kafka every ${k.batch}, and exited cleanly; then each was restarted.`,
     `resumes: nothing changed; the group resumed at its committed offset (the next message to read: the end) and read ${dup('resumes')} again. That is what "committed means never fetched again" really says: it is about the group's resume position.`,
-    `offset-reset: an operator reset the group's committed offsets to the earliest (kafka-consumer-groups --reset-offsets): ${dup('offset-reset')} read again. new-group: the same code under a new group.id has no committed offsets and starts where auto.offset.reset says (earliest here): ${dup('new-group')} read again; the old group's commits are not its business.`,
+    `offset-reset: an operator reset the group's committed offsets to the earliest (kafka-consumer-groups --reset-offsets): ${dup('offset-reset')} read again. new-group: the same code under a new group.id has no committed offsets and starts where ${platformatic ? "the stream's fallbackMode says (the lab asks for mode committed with fallback earliest: messages-stream.js #assignOffsets)" : 'auto.offset.reset says (earliest here)'}: ${dup('new-group')} read again; the old group's commits are not its business.`,
     `seek-back: this consumer commits to Kafka and also keeps its position in a checkpoint file; on restart the file said "the middle of each partition" ${middle} and its code sought there, although Kafka's committed offset was the end: ${dup('seek-back')} read again. A seek decides where fetching goes; the commit is only where a group starts when nobody seeks.`,
     `Bottom line: C1 holds only for the same group, with no seek and no reset. Committed messages stay in the log until retention deletes them; any group and any seek can read them again.`,
   ];

@@ -20,6 +20,7 @@ import { timestamp } from '../util/timestamp.ts';
 import { Progress } from '../util/progress.ts';
 import { closest, parseCli } from './args.ts';
 import { unmetBrokerNeed } from './broker-needs.ts';
+import { unsupportedClientReason } from '../../scenarios/client-refusals.ts';
 import { pauseInPhase, writeInterruptedRecord } from './interrupted.ts';
 import type { HistoryEvent } from '../history/events.ts';
 import { keptLines } from './kafka-tools.ts';
@@ -72,6 +73,14 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
     throw new UserError('"all" runs every scenario with its own defaults; knob flags apply to one scenario at a time.');
   }
   const plan = chosen.map((scenario: AnyScenario) => ({ scenario, knobs: resolveKnobs(scenario, options.knobs) }));
+  // A scenario whose mechanism the chosen client lacks: refused before any broker starts, skipped by all.
+  for (const p of plan.slice()) {
+    const reason = unsupportedClientReason(p.scenario.name, options.client);
+    if (reason === undefined) continue;
+    if (!runAll) throw new UserError(`${p.scenario.name} cannot run on --client ${options.client}: ${reason}`);
+    plan.splice(plan.indexOf(p), 1);
+    if (!options.json) io.stderr.write(`skipping ${p.scenario.name}: it cannot run on --client ${options.client} (${reason})\n`);
+  }
   // Decided before anything is written, so "nothing usable here" comes first and alone.
   const brokerChoice = chooseBrokerKind(options.broker, io.env);
   const say = (line: string) => void io.stderr.write(`${line}\n`);

@@ -29,7 +29,9 @@ function start(config: ChildConfig, PlatformaticPort: PlatformaticPortClass | un
   // The strategy's own Kafka needs (a transactional producer, an output topic) stay on kafkajs; the consumer is the chosen client.
   let port: ConsumerPort;
   if (config.client === 'platformatic' && PlatformaticPort) {
-    port = new PlatformaticPort({ brokers: config.brokers, clientId: `kol-${instance}-${incarnation}`, topic, groupId, sessionTimeoutMs, security: platformaticSecurity(security) });
+    // Its options schema refuses whitespace in a client id (/^\S+$/), and instance names may hold spaces.
+    const clientId = `kol-${instance.replace(/\s/g, '_')}-${incarnation}`;
+    port = new PlatformaticPort({ brokers: config.brokers, clientId, topic, groupId, sessionTimeoutMs, retryWindowMs: config.retryWindowMs, security: platformaticSecurity(security) });
   } else {
     port = new KafkajsPort(kafka, { topic, groupId, sessionTimeoutMs });
   }

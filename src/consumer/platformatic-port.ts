@@ -14,6 +14,8 @@ export interface PlatformaticPortSettings {
   groupId: string;
   /** Consumer session timeout: what every restart waits for after a SIGKILL. */
   sessionTimeoutMs: number;
+  /** How long a request nobody answers is retried (the scenario's retryWindowMs). */
+  retryWindowMs: number;
   /** TLS and SASL for an external cluster (src/kafka/security.ts, platformaticSecurity). */
   security?: PlatformaticSecurity;
 }
@@ -55,7 +57,9 @@ export class PlatformaticPort implements ConsumerPort {
       rebalanceTimeout: sessionTimeoutMs * 2,
       // Default 5000: an idle fetch waits this long for new data; the drain checks progress between fetches.
       maxWaitTime: 100,
-      retries: 10,
+      // The same window as the kafkajs consumers (retryWindowMs: ~13 s, broker-restart ~30 s): a fetch
+      // or commit sent while the broker restarts is retried until it is back (10 × 500 ms gave up after ~5 s).
+      retries: Math.ceil(settings.retryWindowMs / 500),
       retryDelay: 500,
       ...settings.security,
     });

@@ -26,8 +26,12 @@ export class RunResources {
     return `${resourcePrefix}${purpose.replace(/[^a-zA-Z0-9._-]/g, '_')}-${this.runId}`;
   }
 
+  /**
+   * Kafka accepts any group id, but @platformatic/kafka refuses one with whitespace (its options
+   * schema: groupId must match /^\S+$/), and row names may hold spaces ("commit offset+1").
+   */
   groupName(purpose: string): string {
-    const group = `${resourcePrefix}${this.runId}-${purpose}`;
+    const group = `${resourcePrefix}${this.runId}-${purpose.replace(/\s/g, '_')}`;
     this.groups.add(group);
     return group;
   }
