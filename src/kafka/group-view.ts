@@ -1,6 +1,7 @@
 import type { Admin } from 'kafkajs';
 import type { HistoryEvent, Positions } from '../history/events.ts';
 import type { SavedVia } from '../strategies/strategy.ts';
+import { topicOffsets } from './topic.ts';
 
 /** One consumer group as Kafka sees it after the run, next to what the strategy itself saved. */
 export interface GroupView {
@@ -28,8 +29,7 @@ export async function readKafkaView(
   groups: ReadonlyArray<{ row: string; group: string; instances: readonly string[] }>,
   events: readonly HistoryEvent[],
 ): Promise<GroupView[]> {
-  const end: Positions = {};
-  for (const p of await admin.fetchTopicOffsets(topic)) end[p.partition] = Number(p.high);
+  const { end } = await topicOffsets(admin, topic);
   const views: GroupView[] = [];
   for (const { row, group, instances } of groups) {
     const committed: Positions = {};

@@ -1,5 +1,6 @@
 import type { Admin, Kafka } from 'kafkajs';
 import type { EventOf, Positions } from '../history/events.ts';
+import { waitFor } from '../util/wait-for.ts';
 import { encodeMessage } from './messages.ts';
 
 /**
@@ -57,7 +58,16 @@ export async function produceNumbered(
 export async function topicOffsets(admin: Admin, topic: string): Promise<{ logStart: Positions; end: Positions }> {
   const logStart: Positions = {};
   const end: Positions = {};
-  for (const p of await admin.fetchTopicOffsets(topic)) {
+  // kafkajs' fetchTopicOffsets retries only UNKNOWN_TOPIC_OR_PARTITION and gives up at once on
+  // any other error; a loaded broker answered NOT_LEADER_OR_FOLLOWER for a new topic (seen with
+  // runs at once): wait on any retriable error, as createTopic does.
+  const offsets = await waitFor(() => admin.fetchTopicOffsets(topic), {
+    maxWaitMs: 30_000,
+    intervalMs: 100,
+    description: `the offsets of ${topic}`,
+    retryOn: (error) => (error as { retriable?: boolean }).retriable === true,
+  });
+  for (const p of offsets) {
     logStart[p.partition] = Number(p.low);
     end[p.partition] = Number(p.high);
   }
