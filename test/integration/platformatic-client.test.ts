@@ -158,7 +158,7 @@ describe('the catalogue without rebalances on @platformatic/kafka: the counts ka
     expect(result.strategies.find((s) => s.name === 'kafka-transactions/during')!.duplicatedDeliveries).toBe(100);
 
     // Its own local broker: this one gets SIGKILLed and restarted. Fetches and commits are retried
-    // through the outage (26 × 500 ms in the port) and land: 0/0, nobody restarted.
+    // through the outage (its retry window: 60 × 500 ms in the port) and land: 0/0, nobody restarted.
     await using broker = await startLocalJvmBroker({ logPath: join(resultsRoot, 'platformatic-restart-broker.log') });
     const restart = await run('broker-restart', 'platformatic', {}, broker);
     expect(counts(restart)).toEqual({ 'auto-commit': '0/0', 'manual-commit': '0/0', 'file-checkpoint': '0/0' });
