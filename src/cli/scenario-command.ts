@@ -75,7 +75,7 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
   const plan = chosen.map((scenario: AnyScenario) => ({ scenario, knobs: resolveKnobs(scenario, options.knobs) }));
   // A scenario whose mechanism the chosen client lacks: refused before any broker starts, skipped by all.
   for (const p of plan.slice()) {
-    const reason = unsupportedClientReason(p.scenario.name, options.client);
+    const reason = unsupportedClientReason(p.scenario.name, options.client, p.knobs);
     if (reason === undefined) continue;
     if (!runAll) throw new UserError(`${p.scenario.name} cannot run on --client ${options.client}: ${reason}`);
     plan.splice(plan.indexOf(p), 1);

@@ -1,8 +1,9 @@
 import { PassThrough } from 'node:stream';
 import { expect, test } from 'vitest';
-import { scenarios } from '../../scenarios/index.ts';
+import { findScenario, scenarios } from '../../scenarios/index.ts';
 import { unsupportedClientReason } from '../../scenarios/client-refusals.ts';
 import { scenarioCommand } from '../../src/cli/scenario-command.ts';
+import type { Knobs } from '../../src/runner/scenario.ts';
 
 const sink = () => new PassThrough() as unknown as NodeJS.WriteStream;
 
@@ -13,10 +14,21 @@ test('retention-gap on --client platformatic is refused with one line (exit 2) b
     hint: undefined,
     message: expect.stringMatching(/^retention-gap cannot run on --client platformatic: .*OFFSET_OUT_OF_RANGE.*use --client kafkajs$/),
   });
-  expect(unsupportedClientReason('retention-gap', 'kafkajs')).toBeUndefined();
+  expect(unsupportedClientReason('retention-gap', 'kafkajs', findScenario('retention-gap')!.defaults)).toBeUndefined();
 });
 
-test('every other scenario runs on both clients', () => {
-  const refused = scenarios.filter((s) => unsupportedClientReason(s.name, 'platformatic') !== undefined || unsupportedClientReason(s.name, 'kafkajs') !== undefined);
+test('at their defaults every other scenario runs on both clients', () => {
+  const refused = scenarios.filter((s) => unsupportedClientReason(s.name, 'platformatic', s.defaults) !== undefined || unsupportedClientReason(s.name, 'kafkajs', s.defaults) !== undefined);
   expect(refused.map((s) => s.name)).toEqual(['retention-gap']);
+});
+
+test('two-member scenarios on platformatic: more than 5000 messages per partition is refused with the reason, on kafkajs it is not', async () => {
+  for (const name of ['rebalance-handoff', 'rebalance-right-way', 'zombie-consumer', 'zombie-right-way']) {
+    const k = { ...findScenario(name)!.defaults, messages: 40_000, partitions: 4 } as Knobs;
+    expect(unsupportedClientReason(name, 'platformatic', k), name).toMatch(/more than 5000 messages per partition \(here 10000\)/);
+    expect(unsupportedClientReason(name, 'platformatic', { ...k, messages: 20_000 } as Knobs), name).toBeUndefined();
+    expect(unsupportedClientReason(name, 'kafkajs', k), name).toBeUndefined();
+  }
+  const run = scenarioCommand(['rebalance-handoff', '--client', 'platformatic', '--broker', 'local', '--messages', '40000'], { stdout: sink(), stderr: sink(), env: {} });
+  await expect(run).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/^rebalance-handoff cannot run on --client platformatic: on @platformatic\/kafka one fetch/) });
 });
