@@ -24,9 +24,10 @@ async function run(name: string, client: ClientName, knobs: Record<string, numbe
 }
 
 // Defaults: 1000 messages, batches of 100, crash after message 237. Counts are lost/duplicated.
-// The runs are independent (each its own topic and groups): side by side, as `all` runs them.
-// client-semantics at its defaults is asserted in catalogue.test.ts, from the one 'all' run.
-describe.concurrent('the same strategies on @platformatic/kafka, on a real broker', () => {
+// One run at a time: with every run of this file side by side (nine, next to the other files),
+// the machine was so loaded that consumers stalled for 20 s (seen in CI). client-semantics at its
+// defaults is asserted in catalogue.test.ts, from the one 'all' run.
+describe('the same strategies on @platformatic/kafka, on a real broker', () => {
   test('crash-mid-batch: the 5 s timer has not fired, so auto-commit repeats all 337 processed even on 3 partitions (kafkajs: 4)', async () => {
     const result = await run('crash-mid-batch', 'platformatic', { partitions: 3, messages: 999, crashBatch: 4 });
     expect(counts(result)).toEqual({ 'auto-commit': '0/337', 'manual-commit': '0/37', 'file-checkpoint': '0/37' });
@@ -80,9 +81,15 @@ describe.concurrent('the same strategies on @platformatic/kafka, on a real broke
     const manual = result.strategies.find((s) => s.name === 'manual-commit')!;
     // #2 repeats 100 from the commit at 200; the zombie goes on with its buffer: at least the 200 left of its partition.
     expect(manual.lost).toBe(0);
+    if (manual.restarts > 0) {
+      // The other outcome, on a machine so slow that the freeze outlasted the client's 30 s request
+      // timeout: the zombie's process ended ("Request timed out") and repeated nothing more.
+      expect(manual.duplicated).toBe(100);
+      expect(result.matchesPrediction).toBe(true);
+      return;
+    }
     expect(manual.duplicated).toBeGreaterThanOrEqual(300);
     expect(manual.duplicated).toBeLessThanOrEqual(800);
-    expect(manual.restarts).toBe(0);
     const zombie = readFileSync(join(result.resultsDir, 'history-manual-commit#1.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { kind: string; positions?: Record<string, number> });
     const afterWaking = zombie.slice(zombie.findIndex((e) => e.kind === 'frozen'));
     expect(afterWaking.some((e) => e.kind === 'save-failed')).toBe(false);
