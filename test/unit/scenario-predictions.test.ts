@@ -55,10 +55,11 @@ describe('crash-mid-batch predictions follow the knobs', () => {
       outcomes: [{ lost: 0, duplicated: 150 }, { lost: 450, duplicated: 0 }],
     });
     expect(rebalanceHandoff.predict(k, platformatic)['manual-commit']).toEqual(rebalanceHandoff.predict(k, kafkajs)['manual-commit']);
-    // 3000 on 6 partitions (500 each), frozen after 200: the zombie surely redoes the 300 left of its partition on platformatic
+    // 3000 on 6 partitions (500 each), frozen after 200: the zombie that rejoins redoes the 300 left of its partition on
+    // platformatic, but one frozen past the client's request timeout ends like a kafkajs zombie: the same lower bound
     const z = { messages: 3000, partitions: 6, batch: 100, crashBatch: 2 };
     expect(zombieConsumer.predict(z, kafkajs)['manual-commit']).toEqual({ lost: 0, duplicated: { min: 100, max: 1400 } });
-    expect(zombieConsumer.predict(z, platformatic)['manual-commit']).toEqual({ lost: 0, duplicated: { min: 400, max: 1400 } });
+    expect(zombieConsumer.predict(z, platformatic)['manual-commit']).toEqual({ lost: 0, duplicated: { min: 100, max: 1400 } });
   });
 
   test('every scenario predicts every one of its instances and accepts its own defaults', () => {
