@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import { expect, test } from 'vitest';
 import { findScenario, scenarios } from '../../scenarios/index.ts';
 import { unsupportedClientReason } from '../../scenarios/client-refusals.ts';
+import { resolveKnobs } from '../../src/cli/resolve-knobs.ts';
 import { scenarioCommand } from '../../src/cli/scenario-command.ts';
 import type { Knobs } from '../../src/runner/scenario.ts';
 
@@ -31,4 +32,12 @@ test('two-member scenarios on platformatic: more than 5000 messages per partitio
   }
   const run = scenarioCommand(['rebalance-handoff', '--client', 'platformatic', '--broker', 'local', '--messages', '40000'], { stdout: sink(), stderr: sink(), env: {} });
   await expect(run).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/^rebalance-handoff cannot run on --client platformatic: on @platformatic\/kafka one fetch/) });
+});
+
+test('two-member scenarios refuse a survivor with unsaved work at the hand-over (half of --messages not a multiple of --batch), on both clients', () => {
+  for (const name of ['rebalance-handoff', 'rebalance-right-way']) {
+    expect(() => resolveKnobs(findScenario(name)!, { messages: 3000, partitions: 6, batch: 70, crashAfter: 33, crashBatch: 2 }), name).toThrow(
+      'half of --messages 3000 must be a multiple of --batch 70, so that the survivor has saved all of its own share when it takes over',
+    );
+  }
 });
