@@ -74,13 +74,12 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
   }
   const plan = chosen.map((scenario: AnyScenario) => ({ scenario, knobs: resolveKnobs(scenario, options.knobs) }));
   // A scenario whose mechanism the chosen client lacks: refused before any broker starts, skipped by all.
-  for (const p of plan.slice()) {
+  const skipped = (line: string) => void (options.json ? undefined : io.stderr.write(`${line}\n`));
+  dropUnrunnable(plan, runAll, skipped, (p) => {
     const reason = unsupportedClientReason(p.scenario.name, options.client, p.knobs);
-    if (reason === undefined) continue;
-    if (!runAll) throw new UserError(`${p.scenario.name} cannot run on --client ${options.client}: ${reason}`);
-    plan.splice(plan.indexOf(p), 1);
-    if (!options.json) io.stderr.write(`skipping ${p.scenario.name}: it cannot run on --client ${options.client} (${reason})\n`);
-  }
+    if (reason === undefined) return undefined;
+    return { error: new UserError(`${p.scenario.name} cannot run on --client ${options.client}: ${reason}`), skip: `skipping ${p.scenario.name}: it cannot run on --client ${options.client} (${reason})` };
+  });
   // Decided before anything is written, so "nothing usable here" comes first and alone.
   const brokerChoice = chooseBrokerKind(options.broker, io.env);
   const say = (line: string) => void io.stderr.write(`${line}\n`);
@@ -93,13 +92,11 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
     });
   }
   // Killing the broker or a node needs one the harness runs as processes of its own.
-  for (const p of plan.slice()) {
+  dropUnrunnable(plan, runAll, skipped, (p) => {
     const unmet = unmetBrokerNeed(p.scenario, brokerKind);
-    if (!unmet) continue;
-    if (!runAll) throw new UserError(`${unmet.reason}.`, { hint: `Run it with ${unmet.fix}.` });
-    plan.splice(plan.indexOf(p), 1);
-    if (!options.json) io.stderr.write(`skipping ${p.scenario.name}: it needs ${unmet.fix}\n`);
-  }
+    if (!unmet) return undefined;
+    return { error: new UserError(`${unmet.reason}.`, { hint: `Run it with ${unmet.fix}.` }), skip: `skipping ${p.scenario.name}: it needs ${unmet.fix}` };
+  });
   if (brokerChoice === 'auto' && brokerKind === 'container' && !options.json) {
     io.stderr.write('Docker engine found: Kafka runs in a container (--broker local for the JVM broker)\n');
   }
@@ -206,5 +203,19 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
     }
     // A UserError stays as it is; the environment exits 3; anything else is a bug of ours (4).
     throw runFailure(error, folders());
+  }
+}
+
+/**
+ * A scenario that cannot run here (its client, its broker): alone it is refused with the error;
+ * `all` leaves it out of the plan and says why.
+ */
+function dropUnrunnable<P>(plan: P[], runAll: boolean, say: (line: string) => void, problem: (p: P) => { error: UserError; skip: string } | undefined): void {
+  for (const p of plan.slice()) {
+    const found = problem(p);
+    if (!found) continue;
+    if (!runAll) throw found.error;
+    plan.splice(plan.indexOf(p), 1);
+    say(found.skip);
   }
 }
