@@ -2,9 +2,12 @@ import '../util/quiet-kafkajs.ts';
 import kafkajs from 'kafkajs';
 import type { Kafka as KafkaClient, ConsumerConfig, ProducerConfig, Producer } from 'kafkajs';
 import type { ClientSecurity } from './security.ts';
-import { withTransactionalRetry, type FullRetry } from './transactional-retry.ts';
+import { retryWindowMs, withTransactionalRetry, type FullRetry } from './transactional-retry.ts';
 
 const { Kafka, logLevel } = kafkajs;
+
+/** The first wait before a retry, for every kafkajs client of the lab (kafkajs' default: 300 ms). */
+const initialRetryTime = 100;
 
 /**
  * A kafkajs client whose transactional producers retry like the Java client's on
@@ -46,7 +49,7 @@ export function createKafka(
     connectionTimeout,
     requestTimeout,
     logLevel: process.env.KAFKAJS_LOG === 'debug' ? logLevel.DEBUG : logLevel.NOTHING,
-    retry: { retries, initialRetryTime: 100, maxRetryTime },
+    retry: { retries, initialRetryTime, maxRetryTime },
   });
 }
 
@@ -54,17 +57,13 @@ export function createKafka(
 export const defaultRetryWindowMs = 13_000;
 
 /**
- * kafkajs waits about 100, 200, 400, 800, 1600 ms before its first five retries, then
- * maxRetryTime (2 s) before each further one (src/retry/index.js, ±20 %): the retries whose
- * waits add up to at least `windowMs`.
+ * The fewest retries whose waits (kafkajs' doubling from the lab's 100 ms, at most 2 s apart:
+ * transactional-retry.ts retryWindowMs) add up to at least `windowMs`.
  */
 export function retriesFor(windowMs: number): { retries: number; maxRetryTime: number } {
-  const maxRetryTime = 2000;
-  const doubling = [100, 200, 400, 800, 1600];
-  let waited = 0;
-  let retries = 0;
-  while (waited < windowMs) waited += doubling[retries++] ?? maxRetryTime;
-  return { retries, maxRetryTime };
+  const retry = { retries: 1, initialRetryTime, maxRetryTime: 2000 };
+  while (retryWindowMs(retry) < windowMs) retry.retries++;
+  return { retries: retry.retries, maxRetryTime: retry.maxRetryTime };
 }
 
 /**
