@@ -35,7 +35,7 @@ export default defineScenario({
     zh: '两个服务读同一个 topic 各自保存 offset（G1）；两个服务误用同一个 checkpoint.json 会互相破坏进度',
   },
   knobs: { messages: { default: 1000 }, partitions: { default: 1 }, batch: { default: 100 }, crashAfter: { default: 37 }, crashBatch: { default: 3 } },
-  sequential: true,
+  atOnce: 1,
   instances: [
     { name: 'service-A', strategy: 'manual-commit' },
     { name: 'service-B', strategy: 'manual-commit' },

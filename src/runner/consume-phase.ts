@@ -8,8 +8,8 @@ import type { RunningChild, Supervisor } from './supervisor.ts';
 export interface PhaseOptions {
   supervisor: Supervisor;
   live: LiveFaults;
-  /** One process at a time, in order (when their order is the lesson). */
-  sequential: boolean;
+  /** At most this many processes at a time, in order (1: one after another); undefined: all at once. */
+  atOnce: number | undefined;
   /** How each exit is judged. */
   judge: (instance: string, exit: ProcessExit) => ExitJudgement;
   timeoutMs: number;
@@ -25,7 +25,8 @@ export interface PhaseOptions {
  */
 export async function runPhase(configs: readonly ChildConfig[], options: PhaseOptions): Promise<Set<string>> {
   const toRestart = new Set<string>();
-  const waves = options.sequential ? configs.map((c) => [c]) : [configs];
+  const width = options.atOnce ?? configs.length;
+  const waves = Array.from({ length: Math.ceil(configs.length / width) }, (_, i) => configs.slice(i * width, (i + 1) * width));
   for (const wave of waves) {
     const children = wave.map((config) => options.supervisor.start(config));
     for (const child of children) options.live.track(child);

@@ -164,7 +164,7 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
       securityFromEnv: options.broker.security !== undefined,
     });
     const stallMs = options.stallTimeoutMs ?? stallBoundMs(sessionTimeoutMs);
-    const phaseOptions = { supervisor, live, sequential: scenario.sequential === true, timeoutMs: options.phaseTimeoutMs ?? 90_000, stallMs, signal: options.signal };
+    const phaseOptions = { supervisor, live, atOnce: scenario.atOnce, timeoutMs: options.phaseTimeoutMs ?? 90_000, stallMs, signal: options.signal };
 
     const toRestart = await phase('consume+crash', async () => {
       const ended = await runPhase(

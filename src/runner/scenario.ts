@@ -65,8 +65,11 @@ export interface ScenarioSpec<N extends KnobName = never> {
   retryWindowMs?: number;
   /** Group members rejoin on purpose (a member dies, its partitions move): not flagged as unplanned. */
   rebalances?: 'expected';
-  /** Run the instances one after another in each phase (when their order is the lesson). */
-  sequential?: boolean;
+  /**
+   * At most this many strategy processes at a time in each phase, started in the order of
+   * `instances` (1: one after another, when their order is the lesson); default: all at once.
+   */
+  atOnce?: number;
   /** The counts the mechanism predicts, per row (see the scenario file for why). */
   predict(knobs: Knobs<N>, run: RunContext): Record<string, StrategyPrediction>;
   /** The lesson under the table: explains each row's numbers by mechanism. */
@@ -113,15 +116,16 @@ export function formatPrediction(prediction: Prediction): string {
 }
 
 /**
- * How long a scenario keeps one lane of `all` busy, roughly: its consumer processes, all of
- * them one after another when it is sequential. Only an order for the pool (longest first,
- * so the long ones do not start last); never a count.
+ * How long a scenario keeps one lane of `all` busy, roughly: its consumer processes, or two for
+ * each wave when they run a few at a time. Only an order for the pool (longest first, so the
+ * long ones do not start last); never a count.
  */
-export function expectedLength(scenario: Pick<AnyScenario, 'instances' | 'sequential'>): number {
+export function expectedLength(scenario: Pick<AnyScenario, 'instances' | 'atOnce'>): number {
   const processes = scenario.instances.length;
-  return scenario.sequential ? processes * 2 : processes;
+  const atOnce = scenario.atOnce ?? processes;
+  return atOnce < processes ? Math.ceil(processes / atOnce) * 2 : processes;
 }
 
 /** Longest first (a stable sort: equal ones keep the catalogue's order). */
-export const longestFirst = <T extends { scenario: Pick<AnyScenario, 'instances' | 'sequential'> }>(plan: readonly T[]): T[] =>
+export const longestFirst = <T extends { scenario: Pick<AnyScenario, 'instances' | 'atOnce'> }>(plan: readonly T[]): T[] =>
   [...plan].sort((a, b) => expectedLength(b.scenario) - expectedLength(a.scenario));

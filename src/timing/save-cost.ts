@@ -3,7 +3,7 @@
  *
  * Not a lost/duplicated scenario: a timing measurement. For each save interval (save after
  * every 1, 10, 100, 1000 messages) and each run, one fault-free run of the ordinary runner
- * on the real broker, with one consumer per save mode, one after another (`sequential`, so
+ * on the real broker, with one consumer per save mode, one after another (`atOnce: 1`, so
  * they do not compete for the CPU). A mode's throughput is its messages divided by the time
  * from its `joined` event to its `drained` event (process start-up and group join excluded,
  * the last save included). Each row reports the median of the runs. The numbers depend on
@@ -79,7 +79,7 @@ export function saveCostScenario(interval: number, messages: number, modes: read
     knobs: { messages: { default: messages }, partitions: { default: 1 }, batch: { default: interval } },
     instances: modes.map((m) => ({ name: m.name, ...m.instance }) as InstanceSpec),
     faults: () => [],
-    sequential: true,
+    atOnce: 1,
     predict: () => Object.fromEntries(modes.map((m) => [m.name, { lost: 0, duplicated: 0, duplicatedDeliveries: 0 }])),
     lesson: () => [],
   });

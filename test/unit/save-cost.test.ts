@@ -14,7 +14,7 @@ describe('save-cost (a timing measurement)', () => {
   });
   test('one fault-free, sequential scenario per interval, every mode a row predicted 0/0', () => {
     const s = saveCostScenario(10, 500);
-    expect(s.sequential).toBe(true);
+    expect(s.atOnce).toBe(1);
     expect(s.faults(s.defaults)).toEqual([]);
     expect(s.defaults).toEqual({ messages: 500, partitions: 1, batch: 10 });
     expect(Object.keys(s.predict(s.defaults, { client: 'kafkajs' }))).toEqual(saveModes.map((m) => m.name));
