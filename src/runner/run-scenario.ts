@@ -15,6 +15,7 @@ import { RunResources } from '../kafka/run-resources.ts';
 import { produceNumbered, topicOffsets } from '../kafka/topic.ts';
 import { unsupportedReason } from '../strategies/registry.ts';
 import { HarnessArtifactError } from '../util/errors.ts';
+import { strategyProcessEntry } from './child-bundle.ts';
 import { resultsDir as defaultResultsRoot } from '../util/paths.ts';
 import { timestamp } from '../util/timestamp.ts';
 import { runPhase } from './consume-phase.ts';
@@ -108,7 +109,7 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });
-  const supervisor = new Supervisor(workDir, runnerHistory, (instance, message) => {
+  const supervisor = new Supervisor(await strategyProcessEntry(), workDir, runnerHistory, (instance, message) => {
     live.onMessage(instance, message);
     watch.message(instance, message);
   });

@@ -1,14 +1,11 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseChildMessage } from '../boundary/parse.ts';
 import type { ChildConfig, ChildMessage, SupervisorMessage } from '../consumer/protocol.ts';
 import type { JsonlWriter } from '../history/jsonl.ts';
 import { cacheDir } from '../util/paths.ts';
 import { fileSafe } from '../util/file-safe.ts';
-
-const childEntry = fileURLToPath(new URL('../consumer/child-main.ts', import.meta.url));
 
 export interface ChildExit {
   code: number | null;
@@ -34,11 +31,14 @@ export interface RunningChild {
  */
 export class Supervisor {
   private readonly running = new Set<ChildProcess>();
+  /** The strategy process's entry: its bundle, or child-main.ts (child-bundle.ts). */
+  private readonly entry: string;
   private readonly workDir: string;
   private readonly runnerHistory: JsonlWriter;
   private readonly onMessage: (instance: string, message: ChildMessage) => void;
 
-  constructor(workDir: string, runnerHistory: JsonlWriter, onMessage: (instance: string, message: ChildMessage) => void) {
+  constructor(entry: string, workDir: string, runnerHistory: JsonlWriter, onMessage: (instance: string, message: ChildMessage) => void) {
+    this.entry = entry;
     this.workDir = workDir;
     this.runnerHistory = runnerHistory;
     this.onMessage = onMessage;
@@ -47,10 +47,10 @@ export class Supervisor {
   start(config: ChildConfig): RunningChild {
     const logPath = join(this.workDir, `${fileSafe(config.instance)}.log`);
     const logFd = openSync(logPath, 'a');
-    const child = fork(childEntry, [JSON.stringify(config)], {
+    const child = fork(this.entry, [JSON.stringify(config)], {
       stdio: ['ignore', logFd, logFd, 'ipc'],
-      // The child is a plain Node process: no test-runner or debugger flags leak into it.
-      execArgv: [],
+      // A plain Node process (no test-runner or debugger flags leak into it) whose stack traces name the .ts lines.
+      execArgv: this.entry.endsWith('.js') ? ['--enable-source-maps'] : [],
       // Node's compile cache halves a child's start-up (type stripping and compiling kafkajs).
       env: { ...process.env, NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE || join(cacheDir, 'node-compile-cache') },
     });

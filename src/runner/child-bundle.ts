@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The strategy process as one JavaScript file. Started from the .ts sources, every strategy
+ * process resolves, reads and type-strips the lab's modules and kafkajs's ~150 CommonJS
+ * files again; the catalogue starts ~140 such processes, and on two cores that start-up was
+ * half of all the CPU `npm run scenario all` used (README, "Fast and large"). The bundle is
+ * built once per version of the sources (a hash of src/ and of the bundled packages' versions)
+ * with rolldown, into node_modules/.cache, where the one package left outside it still
+ * resolves (@platformatic/wasm-utils reads its .wasm file next to its own module). Without
+ * rolldown, or if a build fails, processes start from the .ts entry as before: slower, never
+ * different.
+ */
+
+const srcDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const sourceEntry = join(srcDir, 'consumer', 'child-main.ts');
+const repoDir = join(srcDir, '..');
+const bundleRoot = join(repoDir, 'node_modules', '.cache', 'kafka-offset-lab', 'strategy-process');
+/** Packages compiled into the bundle: a new version means a new bundle. */
+const bundledPackages = ['kafkajs', '@platformatic/kafka', '@platformatic/dynamic-buffer', 'rolldown'];
+/** Resolved from node_modules at run time (see above). */
+const external = [/^@platformatic\/wasm-utils/];
+
+let entry: Promise<string> | undefined;
+
+/** The file to fork a strategy process from: the bundle, built if needed, else the .ts entry. */
+export function strategyProcessEntry(): Promise<string> {
+  entry ??= bundled().catch((error: Error) => {
+    process.stderr.write(`strategy processes start from the .ts sources (slower): ${error.message.split('\n')[0]}\n`);
+    return sourceEntry;
+  });
+  return entry;
+}
+
+async function bundled(): Promise<string> {
+  const dir = join(bundleRoot, sourcesHash());
+  const file = join(dir, 'child-main.js');
+  if (existsSync(file)) return file;
+  const { build } = await import('rolldown');
+  // Built beside the final folder and renamed into place: runs building at once never see half a bundle.
+  const building = `${dir}.building-${process.pid}-${Date.now()}`;
+  mkdirSync(bundleRoot, { recursive: true });
+  try {
+    await build({ input: sourceEntry, platform: 'node', external, logLevel: 'silent', output: { dir: building, format: 'esm', sourcemap: true } });
+    renameSync(building, dir);
+  } catch (error) {
+    rmSync(building, { recursive: true, force: true });
+    if (!existsSync(file)) throw error; // another run won the rename: use its bundle
+  }
+  return file;
+}
+
+/** Every file under src/ (the bundle's own code) and the bundled packages' versions. */
+function sourcesHash(): string {
+  const hash = createHash('sha256');
+  for (const path of filesUnder(srcDir)) hash.update(relative(srcDir, path)).update('\0').update(readFileSync(path)).update('\0');
+  for (const name of bundledPackages) hash.update(`${name}@${packageVersion(name)}\0`);
+  return hash.digest('hex').slice(0, 16);
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+}
+
+function packageVersion(name: string): string {
+  try {
+    return (JSON.parse(readFileSync(join(repoDir, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'absent';
+  }
+}
