@@ -25,7 +25,7 @@ describe('inPool', () => {
 describe('longestFirst', () => {
   test('the catalogue in `all` order: those run a few at a time and those with more processes first, ties in catalogue order', () => {
     const order = longestFirst(scenarios.map((scenario) => ({ scenario }))).map((p) => p.scenario.name);
-    expect(order[0]).toBe('client-semantics'); // 14 instances, two at a time
+    expect(order[0]).toBe('client-semantics'); // 14 instances, four at a time
     const lengths = order.map((name) => expectedLength(scenarios.find((s) => s.name === name)!));
     expect(lengths).toEqual([...lengths].sort((a, b) => b - a));
     // equal lengths keep the catalogue's order
