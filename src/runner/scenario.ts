@@ -116,16 +116,14 @@ export function formatPrediction(prediction: Prediction): string {
 }
 
 /**
- * How long a scenario keeps one lane of `all` busy, roughly: its consumer processes, or two for
- * each wave when they run a few at a time. Only an order for the pool (longest first, so the
- * long ones do not start last); never a count.
+ * How long a scenario keeps one lane of `all` busy, roughly: its consumer processes (measured
+ * in `all`: client-semantics' 14, four at a time, ~20 s; zombie-right-way's 8 ~11 s; three ~2 s).
+ * Only an order for the pool (longest first, so the long ones do not start last); never a count.
  */
-export function expectedLength(scenario: Pick<AnyScenario, 'instances' | 'atOnce'>): number {
-  const processes = scenario.instances.length;
-  const atOnce = scenario.atOnce ?? processes;
-  return atOnce < processes ? Math.ceil(processes / atOnce) * 2 : processes;
+export function expectedLength(scenario: Pick<AnyScenario, 'instances'>): number {
+  return scenario.instances.length;
 }
 
 /** Longest first (a stable sort: equal ones keep the catalogue's order). */
-export const longestFirst = <T extends { scenario: Pick<AnyScenario, 'instances' | 'atOnce'> }>(plan: readonly T[]): T[] =>
+export const longestFirst = <T extends { scenario: Pick<AnyScenario, 'instances'> }>(plan: readonly T[]): T[] =>
   [...plan].sort((a, b) => expectedLength(b.scenario) - expectedLength(a.scenario));
