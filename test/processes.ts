@@ -47,4 +47,5 @@ export function stillRunning(pids: Iterable<number>): number[] {
 }
 
 export const isBroker = (args: string) => args.includes('kafka-offset-lab-broker-');
-export const isStrategy = (args: string) => args.includes('child-main.ts');
+/** A strategy process, forked from its bundle (child-main.js) or from the .ts entry. */
+export const isStrategy = (args: string) => /child-main\.(js|ts)\b/.test(args);

@@ -7,7 +7,7 @@ import { startLocalJvmBroker } from '../../src/broker/local-jvm.ts';
 import { runScenario } from '../../src/runner/run-scenario.ts';
 import { ExitCode, runFailure } from '../../src/util/errors.ts';
 import { brokerGone } from '../fixtures/broken-world.ts';
-import { descendants, isBroker } from '../processes.ts';
+import { descendants, isBroker, isStrategy } from '../processes.ts';
 
 /** Its own broker: the test kills it for good. */
 const dir = mkdtempSync(join(tmpdir(), 'kol-broker-gone-'));
@@ -34,5 +34,5 @@ test('the broker dies mid-run and does not come back: exit 3 within a bound, a c
   // At worst the stall bound (20 s) and the broker probe (10 s) after the kill, never the 90 s phase timeout.
   expect(elapsed).toBeLessThan(60_000);
   expect(existsSync(join(workDir, 'result.json'))).toBe(false);
-  expect([...descendants(process.pid).values()].filter((args) => args.includes('child-main.ts'))).toEqual([]);
+  expect([...descendants(process.pid).values()].filter(isStrategy)).toEqual([]);
 });
