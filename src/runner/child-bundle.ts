@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -40,17 +40,29 @@ async function bundled(): Promise<string> {
   const file = join(dir, 'child-main.js');
   if (existsSync(file)) return file;
   const { build } = await import('rolldown');
+  // ajv.compile is pure for the bundler: @platformatic/kafka compiles the admin client's 23 option
+  // validators when it loads, and a strategy process never uses them (~70 ms of CPU a process).
   // Built beside the final folder and renamed into place: runs building at once never see half a bundle.
   const building = `${dir}.building-${process.pid}-${Date.now()}`;
   mkdirSync(bundleRoot, { recursive: true });
   try {
-    await build({ input: sourceEntry, platform: 'node', external, logLevel: 'silent', output: { dir: building, format: 'esm', sourcemap: true } });
+    await build({ input: sourceEntry, platform: 'node', external, treeshake: { manualPureFunctions: ['ajv.compile'] }, logLevel: 'silent', output: { dir: building, format: 'esm', sourcemap: true } });
     renameSync(building, dir);
+    pruneOlderBundles(dir);
   } catch (error) {
     rmSync(building, { recursive: true, force: true });
     if (!existsSync(file)) throw error; // another run won the rename: use its bundle
   }
   return file;
+}
+
+/** Bundles of older sources, a day untouched: a run still going forks from its own, so not sooner. */
+function pruneOlderBundles(current: string): void {
+  const dayAgo = Date.now() - 24 * 3600_000;
+  for (const e of readdirSync(bundleRoot, { withFileTypes: true })) {
+    const path = join(bundleRoot, e.name);
+    if (path !== current && e.isDirectory() && statSync(path).mtimeMs < dayAgo) rmSync(path, { recursive: true, force: true });
+  }
 }
 
 /** Every file under src/ (the bundle's own code) and the bundled packages' versions. */
