@@ -63,7 +63,7 @@ export class RssSampler {
 function kindOf(args: string, root: boolean): string {
   if (root) return 'runner';
   if (args.includes('kafka.Kafka')) return 'broker JVM';
-  if (/child-main\.(js|ts)\b/.test(args)) return 'strategy process';
+  if (/child-main\.(mjs|ts)\b/.test(args)) return 'strategy process';
   if (args.includes('raw-consumer.ts')) return 'raw kafkajs consumer';
   if (args.includes('scenario-main.ts')) return 'CLI run';
   return args.split(' ')[0]?.split('/').at(-1) ?? 'other';

@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
  * The strategy process as one JavaScript file. Started from the .ts sources, every strategy
  * process resolves, reads and type-strips the lab's modules and kafkajs's ~150 CommonJS
  * files again; the catalogue starts ~140 such processes, and on two cores that start-up was
- * half of all the CPU `npm run scenario all` used (README, "Fast and large"). The bundle is
- * built once per version of the sources (a hash of src/ and of the bundled packages' versions)
+ * half of all the CPU `npm run scenario all` used (README, "Timings"). The bundle is built once
+ * per version of the sources (a hash of src/ and of the installed packages' lock file)
  * with rolldown, into node_modules/.cache, where the one package left outside it still
  * resolves (@platformatic/wasm-utils reads its .wasm file next to its own module). Without
  * rolldown, or if a build fails, processes start from the .ts entry as before: slower, never
@@ -19,8 +19,8 @@ const srcDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const sourceEntry = join(srcDir, 'consumer', 'child-main.ts');
 const repoDir = join(srcDir, '..');
 const bundleRoot = join(repoDir, 'node_modules', '.cache', 'kafka-offset-lab', 'strategy-process');
-/** Packages compiled into the bundle: a new version means a new bundle. */
-const bundledPackages = ['kafkajs', '@platformatic/kafka', '@platformatic/dynamic-buffer', 'rolldown'];
+/** What npm installed (every package's version): another install means another bundle. */
+const installedLock = join(repoDir, 'node_modules', '.package-lock.json');
 /** Resolved from node_modules at run time (see above). */
 const external = [/^@platformatic\/wasm-utils/];
 
@@ -37,16 +37,17 @@ export function strategyProcessEntry(): Promise<string> {
 
 async function bundled(): Promise<string> {
   const dir = join(bundleRoot, sourcesHash());
-  const file = join(dir, 'child-main.js');
+  const file = join(dir, 'child-main.mjs');
   if (existsSync(file)) return file;
   const { build } = await import('rolldown');
+  // .mjs: under node_modules no package.json says "module", and Node would first compile a .js as CommonJS, fail, and compile it again.
   // ajv.compile is pure for the bundler: @platformatic/kafka compiles the admin client's 23 option
   // validators when it loads, and a strategy process never uses them (~70 ms of CPU a process).
   // Built beside the final folder and renamed into place: runs building at once never see half a bundle.
   const building = `${dir}.building-${process.pid}-${Date.now()}`;
   mkdirSync(bundleRoot, { recursive: true });
   try {
-    await build({ input: sourceEntry, platform: 'node', external, treeshake: { manualPureFunctions: ['ajv.compile'] }, logLevel: 'silent', output: { dir: building, format: 'esm', sourcemap: true } });
+    await build({ input: sourceEntry, platform: 'node', external, treeshake: { manualPureFunctions: ['ajv.compile'] }, logLevel: 'silent', output: { dir: building, format: 'esm', sourcemap: true, entryFileNames: '[name].mjs', chunkFileNames: '[name]-[hash].mjs' } });
     renameSync(building, dir);
     pruneOlderBundles(dir);
   } catch (error) {
@@ -65,11 +66,11 @@ function pruneOlderBundles(current: string): void {
   }
 }
 
-/** Every file under src/ (the bundle's own code) and the bundled packages' versions. */
+/** Every file under src/ (the bundle's own code) and the installed packages' versions. */
 function sourcesHash(): string {
   const hash = createHash('sha256');
   for (const path of filesUnder(srcDir)) hash.update(relative(srcDir, path)).update('\0').update(readFileSync(path)).update('\0');
-  for (const name of bundledPackages) hash.update(`${name}@${packageVersion(name)}\0`);
+  hash.update(existsSync(installedLock) ? readFileSync(installedLock) : String(Date.now())); // no lock: never reuse a bundle
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -78,12 +79,4 @@ function filesUnder(dir: string): string[] {
     .filter((e) => e.isFile())
     .map((e) => join(e.parentPath, e.name))
     .sort();
-}
-
-function packageVersion(name: string): string {
-  try {
-    return (JSON.parse(readFileSync(join(repoDir, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'absent';
-  }
 }

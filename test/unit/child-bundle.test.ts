@@ -8,7 +8,7 @@ describe('the strategy process bundle', () => {
   test('is built into node_modules/.cache and behaves as the .ts entry does', async () => {
     const entry = await strategyProcessEntry();
     expect(entry.startsWith(join(repoRoot, 'node_modules', '.cache', 'kafka-offset-lab', 'strategy-process'))).toBe(true);
-    expect(entry.endsWith('child-main.js')).toBe(true);
+    expect(entry.endsWith('child-main.mjs')).toBe(true);
     // The same refusal of a bad configuration from both: one line, exit 2.
     for (const file of [entry, join(repoRoot, 'src', 'consumer', 'child-main.ts')]) {
       const child = spawnSync(process.execPath, [file, '{"instance": 1}'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
