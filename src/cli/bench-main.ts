@@ -20,7 +20,28 @@ import type { RunResult } from '../runner/run-result.ts';
 import { resultsDir } from '../util/paths.ts';
 import { timestamp } from '../util/timestamp.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string' }, messages: { type: 'string' }, scale: { type: 'boolean' }, all: { type: 'boolean' } } });
+const usage = `Usage: npm run bench -- [options]
+
+Starts one local broker and prints the lab's speed and memory figures (README, "Timings").
+
+Options:
+  --runs N       runs of each figure, medians printed (default 3)
+  --messages N   messages of the consumer loop vs raw kafkajs pairs (default 100000, at least 1000)
+  --scale        also crash-mid-batch with 1 000 000 messages
+  --all          also \`npm run scenario all\` against the running broker
+  -h, --help     this help
+`;
+let values: { runs?: string; messages?: string; scale?: boolean; all?: boolean; help?: boolean };
+try {
+  ({ values } = parseArgs({ options: { runs: { type: 'string' }, messages: { type: 'string' }, scale: { type: 'boolean' }, all: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
+} catch (error) {
+  process.stderr.write(`error: ${(error as Error).message}\nnpm run bench -- --help lists its options.\n`);
+  process.exit(2);
+}
+if (values.help) {
+  process.stdout.write(usage);
+  process.exit(0);
+}
 const runs = Number(values.runs ?? 3);
 const messages = Number(values.messages ?? 100_000);
 if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(messages) || messages < 1000) {
