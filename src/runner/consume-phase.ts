@@ -2,12 +2,12 @@ import type { ChildConfig } from '../consumer/protocol.ts';
 import type { ExitJudgement, ProcessExit } from '../faults/fault.ts';
 import { UserError } from '../util/errors.ts';
 import type { LiveFaults } from './live-faults.ts';
-import { watchForStall } from './stall-watch.ts';
+import { watchForStall, type LifeSigns } from './stall-watch.ts';
 import type { RunningChild, Supervisor } from './supervisor.ts';
 
 export interface PhaseOptions {
-  supervisor: Supervisor;
-  live: LiveFaults;
+  supervisor: Pick<Supervisor, 'start'>;
+  live: Pick<LiveFaults, 'track'> & LifeSigns;
   /** At most this many processes at a time, in order (1: one after another); undefined: all at once. */
   atOnce: number | undefined;
   /** How each exit is judged. */
@@ -21,13 +21,12 @@ export interface PhaseOptions {
 /**
  * Runs one process per config until each has exited, and returns the instances whose
  * process ended as a fault intended (to be restarted). A bad exit, the phase timeout or an
- * abort kills the others and throws.
+ * abort kills the others and throws. With `atOnce`, a pool: the next process starts as soon
+ * as one ends (no wave waits for its slowest), in the order of the configs.
  */
 export async function runPhase(configs: readonly ChildConfig[], options: PhaseOptions): Promise<Set<string>> {
   const toRestart = new Set<string>();
-  const width = options.atOnce ?? configs.length;
-  const waves = Array.from({ length: Math.ceil(configs.length / width) }, (_, i) => configs.slice(i * width, (i + 1) * width));
-  for (const wave of waves) {
+  const run = async (wave: readonly ChildConfig[]) => {
     const children = wave.map((config) => options.supervisor.start(config));
     for (const child of children) options.live.track(child);
     await awaitAll(children, options, (child, exit) => {
@@ -35,6 +34,22 @@ export async function runPhase(configs: readonly ChildConfig[], options: PhaseOp
       if (judged === 'restart') toRestart.add(child.instance);
       return typeof judged === 'object' ? `${judged.problem}; see ${child.logPath}` : undefined;
     });
+  };
+  const width = options.atOnce ?? configs.length;
+  if (width >= configs.length) {
+    await run(configs);
+    return toRestart;
+  }
+  let next = 0;
+  let failed = false;
+  const lane = async () => {
+    while (!failed && next < configs.length) await run([configs[next++]!]);
+  };
+  try {
+    await Promise.all(Array.from({ length: width }, lane));
+  } catch (error) {
+    failed = true; // the other lanes start nothing more; the runner kills what still runs
+    throw error;
   }
   return toRestart;
 }
