@@ -40,14 +40,22 @@ async function bundled(): Promise<string> {
   const file = join(dir, 'child-main.mjs');
   if (existsSync(file)) return file;
   const { build } = await import('rolldown');
-  // .mjs: under node_modules no package.json says "module", and Node would first compile a .js as CommonJS, fail, and compile it again.
-  // ajv.compile is pure for the bundler: @platformatic/kafka compiles the admin client's 23 option
-  // validators when it loads, and a strategy process never uses them (~70 ms of CPU a process).
   // Built beside the final folder and renamed into place: runs building at once never see half a bundle.
   const building = `${dir}.building-${process.pid}-${Date.now()}`;
   mkdirSync(bundleRoot, { recursive: true });
   try {
-    await build({ input: sourceEntry, platform: 'node', external, treeshake: { manualPureFunctions: ['ajv.compile'] }, logLevel: 'silent', output: { dir: building, format: 'esm', sourcemap: true, entryFileNames: '[name].mjs', chunkFileNames: '[name]-[hash].mjs' } });
+    await build({
+      input: sourceEntry,
+      platform: 'node',
+      external,
+      // @platformatic/kafka compiles its admin client's 23 option validators when it loads; a
+      // strategy process never uses them (~70 ms of CPU a process saved).
+      treeshake: { manualPureFunctions: ['ajv.compile'] },
+      logLevel: 'silent',
+      // .mjs: under node_modules no package.json says "module", and Node would first compile a .js
+      // as CommonJS, fail, and compile it again. Source maps: stack traces name the .ts lines.
+      output: { dir: building, format: 'esm', sourcemap: true, entryFileNames: '[name].mjs', chunkFileNames: '[name]-[hash].mjs' },
+    });
     renameSync(building, dir);
     pruneOlderBundles(dir);
   } catch (error) {

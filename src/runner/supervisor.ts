@@ -50,7 +50,7 @@ export class Supervisor {
     const child = fork(this.entry, [JSON.stringify(config)], {
       stdio: ['ignore', logFd, logFd, 'ipc'],
       // A plain Node process (no test-runner or debugger flags leak into it) whose stack traces name the .ts lines.
-      execArgv: this.entry.endsWith('.js') ? ['--enable-source-maps'] : [],
+      execArgv: this.entry.endsWith('.mjs') ? ['--enable-source-maps'] : [],
       // Node's compile cache halves a child's start-up (type stripping and compiling kafkajs).
       env: { ...process.env, NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE || join(cacheDir, 'node-compile-cache') },
     });
