@@ -51,7 +51,7 @@ export class Supervisor {
       stdio: ['ignore', logFd, logFd, 'ipc'],
       // A plain Node process (no test-runner or debugger flags leak into it) whose stack traces name the .ts lines.
       execArgv: this.entry.endsWith('.mjs') ? ['--enable-source-maps'] : [],
-      // Node's compile cache halves a child's start-up (type stripping and compiling kafkajs).
+      // Node's compile cache keeps the compiled bundle (or the stripped .ts modules) between processes.
       env: { ...process.env, NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE || join(cacheDir, 'node-compile-cache') },
     });
     closeSync(logFd);
