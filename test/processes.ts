@@ -47,5 +47,4 @@ export function stillRunning(pids: Iterable<number>): number[] {
 }
 
 export const isBroker = (args: string) => args.includes('kafka-offset-lab-broker-');
-/** A strategy process, forked from its bundle (child-main.mjs) or from the .ts entry. */
-export const isStrategy = (args: string) => /child-main\.(mjs|ts)\b/.test(args);
+export { isStrategyProcess as isStrategy } from '../src/runner/child-bundle.ts';

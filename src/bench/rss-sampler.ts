@@ -1,4 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
+import { isStrategyProcess } from '../runner/child-bundle.ts';
 
 /**
  * Samples the peak resident memory (VmHWM, the kernel's own high-water mark) of every process
@@ -63,7 +64,7 @@ export class RssSampler {
 function kindOf(args: string, root: boolean): string {
   if (root) return 'runner';
   if (args.includes('kafka.Kafka')) return 'broker JVM';
-  if (/child-main\.(mjs|ts)\b/.test(args)) return 'strategy process';
+  if (isStrategyProcess(args)) return 'strategy process';
   if (args.includes('raw-consumer.ts')) return 'raw kafkajs consumer';
   if (args.includes('scenario-main.ts')) return 'CLI run';
   return args.split(' ')[0]?.split('/').at(-1) ?? 'other';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
+import { repoRoot } from '../util/paths.ts';
 
 /**
  * The strategy process as one JavaScript file. Started from the .ts sources, every strategy
@@ -15,14 +15,16 @@ import { fileURLToPath } from 'node:url';
  * different.
  */
 
-const srcDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const srcDir = join(repoRoot, 'src');
 const sourceEntry = join(srcDir, 'consumer', 'child-main.ts');
-const repoDir = join(srcDir, '..');
-const bundleRoot = join(repoDir, 'node_modules', '.cache', 'kafka-offset-lab', 'strategy-process');
+const bundleRoot = join(repoRoot, 'node_modules', '.cache', 'kafka-offset-lab', 'strategy-process');
 /** What npm installed (every package's version): another install means another bundle. */
-const installedLock = join(repoDir, 'node_modules', '.package-lock.json');
+const installedLock = join(repoRoot, 'node_modules', '.package-lock.json');
 /** Resolved from node_modules at run time (see above). */
 const external = [/^@platformatic\/wasm-utils/];
+
+/** A strategy process's command line: forked from the bundle or from the .ts entry. */
+export const isStrategyProcess = (commandLine: string) => /child-main\.(mjs|ts)\b/.test(commandLine);
 
 let entry: Promise<string> | undefined;
 
