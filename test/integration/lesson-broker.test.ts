@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { teachingStatePath } from '../../src/broker/teaching.ts';
 import { createKafka } from '../../src/kafka/client.ts';
 import { waitFor } from '../../src/util/wait-for.ts';
 import { cleanEnv } from '../env.ts';
@@ -13,9 +14,15 @@ interface Run {
   stderr: string;
 }
 
+// Its own results folder (and so its own lesson-broker file): a lesson broker the developer keeps
+// running in this checkout neither refuses this test's broker nor serves its runs.
+const resultsDir = mkdtempSync(join(tmpdir(), 'kol-lesson-broker-'));
+const teachingStatePath = () => join(resultsDir, '.teaching-broker.json');
+const ownEnv = (env: NodeJS.ProcessEnv = {}) => cleanEnv({ NO_COLOR: '1', KAFKA_OFFSET_LAB_RESULTS: resultsDir, ...env });
+
 function scenario(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['src/cli/scenario-main.ts', ...args], { env: cleanEnv({ NO_COLOR: '1', ...env }) });
+    const child = spawn(process.execPath, ['src/cli/scenario-main.ts', ...args], { env: ownEnv(env) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
@@ -26,14 +33,21 @@ function scenario(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
 
 test('npm run broker: a second process finds the lesson broker and uses it with the 1.5 s teaching session; --keep leaves topic and groups; Ctrl-C stops it cleanly', async () => {
   // Its own process group, so the test can send Ctrl-C as a terminal does (to the whole group).
-  const lesson = spawn(process.execPath, ['src/cli/broker-main.ts', '--broker', 'local'], { env: cleanEnv({ NO_COLOR: '1' }), detached: true });
+  const lesson = spawn(process.execPath, ['src/cli/broker-main.ts', '--broker', 'local'], { env: ownEnv(), detached: true });
   let out = '';
   let err = '';
   lesson.stdout.on('data', (c) => (out += c));
   lesson.stderr.on('data', (c) => (err += c));
   const exited = new Promise<number | null>((resolve) => lesson.on('exit', resolve));
   try {
-    await waitFor(() => /address: +(\S+)/.exec(out)?.[1], { maxWaitMs: 90_000, description: `the lesson broker's address (stderr: ${err})` });
+    await waitFor(
+      () => {
+        // A broker that exits before it is up fails the test at once, with its reason, not after the wait.
+        if (lesson.exitCode !== null) throw new Error(`npm run broker exited with code ${lesson.exitCode}: ${err.trim()}`);
+        return /address: +(\S+)/.exec(out)?.[1];
+      },
+      { maxWaitMs: 90_000, description: `the lesson broker's address (stderr: ${err})`, retryOn: () => false },
+    );
     const address = /address: +(\S+)/.exec(out)![1]!;
     expect(out).toMatch(/consumers: session 1.5 s · heartbeat 150 ms/);
     expect(JSON.parse(readFileSync(teachingStatePath(), 'utf8'))).toMatchObject({ pid: lesson.pid, brokers: [address] });
@@ -77,5 +91,6 @@ test('npm run broker: a second process finds the lesson broker and uses it with 
     expect(stillRunning(below)).toEqual([]);
   } finally {
     if (lesson.exitCode === null) process.kill(-lesson.pid!, 'SIGKILL');
+    rmSync(resultsDir, { recursive: true, force: true });
   }
 });
