@@ -5,7 +5,7 @@
  * topic, commits to Kafka after every batch and exits cleanly. Then each is restarted, after:
  * - resumes: nothing (manual-commit): the group resumes at its committed offsets;
  * - offset-reset: an operator resets the group's committed offsets to the earliest
- *   (admin resetOffsets, what `kafka-consumer-groups --reset-offsets` does);
+ *   (what `kafka-consumer-groups --reset-offsets --to-earliest` does: src/kafka/set-group-offsets.ts);
  * - new-group: the same code under a new group.id (another service, a renamed deployment);
  * - seek-back: a consumer that commits to Kafka AND keeps its position in a checkpoint file
  *   (file-checkpoint with commitToKafka) restarts with the file saying "the middle of each

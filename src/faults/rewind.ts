@@ -8,7 +8,7 @@ import type { BetweenContext, Fault } from './fault.ts';
  * What happens to one instance after it has read everything and committed (claim C1):
  * - resume: nothing; it restarts in its group and resumes at its committed offsets;
  * - reset-offsets: an operator resets the group's committed offsets to the earliest
- *   (`kafka-consumer-groups --reset-offsets --to-earliest`, here admin.resetOffsets);
+ *   (`kafka-consumer-groups --reset-offsets --to-earliest`: each partition's first offset, committed);
  * - new-group: it restarts under a new group.id (another service, a renamed deployment);
  * - seek-back: its code seeks to earlier positions on restart. The instance keeps its
  *   position in a checkpoint file and ALSO commits to Kafka, so Kafka's committed offset
@@ -38,8 +38,9 @@ export function rewind(rewinds: readonly Rewind[]): Fault {
         if (!target) throw new Error(`rewind: no instance ${r.instance}`);
         if (r.how === 'resume') done.push(`${r.instance}: nothing changed; it restarts in its group ${target.groupId}`);
         if (r.how === 'reset-offsets') {
-          await context.resources.resetOffsets(target.groupId, context.topic, 'earliest');
-          done.push(`${r.instance}: reset the committed offsets of group ${target.groupId} to the earliest (admin resetOffsets)`);
+          const committed = await context.resources.resetOffsets(target.groupId, context.topic, 'earliest');
+          const positions = JSON.stringify(Object.fromEntries(committed.map((p) => [p.partition, p.offset])));
+          done.push(`${r.instance}: reset the committed offsets of group ${target.groupId} to the earliest, ${positions} (kafka-consumer-groups --reset-offsets --to-earliest)`);
         }
         if (r.how === 'new-group') {
           const old = target.groupId;

@@ -1,7 +1,8 @@
-import type { Admin } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { ReplicaAssignment } from '../broker/broker.ts';
 import { UserError } from '../util/errors.ts';
 import { sleep, waitFor } from '../util/wait-for.ts';
+import { setGroupOffsets, type PartitionOffset } from './set-group-offsets.ts';
 
 /** Every topic and group the harness creates starts with this prefix, then the run id. */
 export const resourcePrefix = 'kol-';
@@ -11,12 +12,14 @@ export const resourcePrefix = 'kol-';
  * On a shared cluster this is what keeps the harness away from everybody else's data.
  */
 export class RunResources {
+  private readonly kafka: Kafka;
   private readonly admin: Admin;
   readonly runId: string;
   private readonly topics = new Set<string>();
   private readonly groups = new Set<string>();
 
-  constructor(admin: Admin, runId: string) {
+  constructor(kafka: Kafka, admin: Admin, runId: string) {
+    this.kafka = kafka;
     this.admin = admin;
     this.runId = runId;
   }
@@ -68,15 +71,16 @@ export class RunResources {
    * does), for this run's own groups and topics only. The broker refuses while the group still
    * has members (a clean leave can take a moment), so it retries briefly.
    */
-  async resetOffsets(groupId: string, topic: string, to: 'earliest' | Array<{ partition: number; offset: number }>, { maxWaitMs = 10_000 } = {}): Promise<void> {
+  async resetOffsets(groupId: string, topic: string, to: 'earliest' | PartitionOffset[], { maxWaitMs = 10_000 } = {}): Promise<PartitionOffset[]> {
     this.assertOwned(topic, 'reset offsets on');
     if (!this.groups.has(groupId)) throw new UserError(`refusing to reset offsets of group "${groupId}": this run did not create it.`);
     const deadline = Date.now() + maxWaitMs;
     for (;;) {
       try {
-        if (to === 'earliest') await this.admin.resetOffsets({ groupId, topic, earliest: true });
-        else await this.admin.setOffsets({ groupId, topic, partitions: to.map((p) => ({ partition: p.partition, offset: String(p.offset) })) });
-        return;
+        // --to-earliest commits each partition's first offset still in the log (kafkajs's admin.resetOffsets commits its -2 marker instead).
+        const partitions = to === 'earliest' ? (await this.admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, offset: Number(p.low) })) : to;
+        await setGroupOffsets(this.kafka, groupId, topic, partitions);
+        return partitions;
       } catch (error) {
         if (Date.now() > deadline) throw error;
         await sleep(300);

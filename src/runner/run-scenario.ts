@@ -91,7 +91,7 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
   const kafka = createKafka(options.broker.brokers, `kol-runner-${runId}`, { security: options.broker.security, retries: 10, maxRetryTime: 2000 });
   const admin = kafka.admin();
   await admin.connect();
-  const resources = new RunResources(admin, runId);
+  const resources = new RunResources(kafka, admin, runId);
   const topic = resources.topicName(scenario.name);
   const scenarioFaults = scenario.faults(knobs);
   const client = options.client ?? defaultClient;

@@ -6,6 +6,7 @@ import crashMidBatch from '../../scenarios/crash-mid-batch.ts';
 import type { StartedBroker } from '../../src/broker/broker.ts';
 import { createKafka } from '../../src/kafka/client.ts';
 import { RunResources } from '../../src/kafka/run-resources.ts';
+import { setGroupOffsets } from '../../src/kafka/set-group-offsets.ts';
 import { runScenario } from '../../src/runner/run-scenario.ts';
 import { sharedBroker } from './shared-broker.ts';
 
@@ -26,12 +27,12 @@ async function foreignSetup() {
   await producer.connect();
   await producer.send({ topic, messages: Array.from({ length: 50 }, (_, i) => ({ value: `order ${i}` })) });
   await producer.disconnect();
-  await admin.setOffsets({ groupId: group, topic, partitions: [{ partition: 0, offset: '20' }] });
+  await setGroupOffsets(kafka, group, topic, [{ partition: 0, offset: 20 }]);
   const snapshot = async () => ({
     offsets: await admin.fetchTopicOffsets(topic),
     committed: await admin.fetchOffsets({ groupId: group, topics: [topic] }),
   });
-  return { admin, topic, group, snapshot, before: await snapshot() };
+  return { kafka, admin, topic, group, snapshot, before: await snapshot() };
 }
 
 const runLeftovers = async (admin: Awaited<ReturnType<typeof foreignSetup>>['admin'], runId: string) => ({
@@ -71,12 +72,15 @@ describe('on a shared cluster the harness touches only what it created', () => {
 
   test('destructive steps are refused on anything the run did not create', async () => {
     const foreign = await foreignSetup();
-    const resources = new RunResources(foreign.admin, 'guard-test');
+    // The foreign team's offset, committed by setGroupOffsets (as kafka-consumer-groups --reset-offsets would).
+    expect(foreign.before.committed[0]!.partitions).toEqual([expect.objectContaining({ partition: 0, offset: '20' })]);
+    const resources = new RunResources(foreign.kafka, foreign.admin, 'guard-test');
     await expect(resources.deleteRecords(foreign.topic, [{ partition: 0, offset: 10 }])).rejects.toThrow(
       `refusing to delete records of topic "${foreign.topic}": this run did not create it`,
     );
     await expect(resources.deleteTopic(foreign.topic)).rejects.toThrow(`refusing to delete topic "${foreign.topic}"`);
     await expect(resources.createTopic(foreign.topic, 1)).rejects.toThrow(/harness names start with "kol-"/);
+    await expect(resources.resetOffsets(foreign.group, foreign.topic, 'earliest')).rejects.toThrow(/refusing to reset offsets/);
     expect(await foreign.snapshot()).toEqual(foreign.before);
     await foreign.admin.disconnect();
   });

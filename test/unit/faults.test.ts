@@ -170,7 +170,7 @@ describe('rewind: what happens after a clean, committed first read (claim C1)', 
     instances: ['a', 'b', 'c', 'd'].map(target),
     checkpointPath: (instance) => join(dir, `checkpoint-${instance}.json`),
     history: () => [],
-    resources: { resetOffsets: async (...args: unknown[]) => void calls.push(args) } as unknown as RunResources,
+    resources: { resetOffsets: async (...args: unknown[]) => (calls.push(args), [{ partition: 0, offset: 7 }]) } as unknown as RunResources,
     moveToNewGroup: (instance) => `g-${instance}-new`,
   };
   const fault = rewind([
@@ -188,6 +188,7 @@ describe('rewind: what happens after a clean, committed first read (claim C1)', 
     const done = await fault.beforeRestart!(context);
     expect(done).toHaveLength(4);
     expect(calls).toEqual([['g-b', 'kol-t', 'earliest']]);
+    expect(done[1]).toContain('to the earliest, {"0":7}');
     expect(done[2]).toContain('new group g-c-new');
     expect(JSON.parse(readFileSync(join(dir, 'checkpoint-d.json'), 'utf8'))).toEqual({ topic: 'kol-t', positions: { 0: 500 } });
   });
