@@ -48,7 +48,7 @@ export class ConsumerLoop {
     this.#triggers = new Triggers(options.triggers, options.channel);
     this.#progress = new ProgressReport(options.channel);
     this.#o = options;
-    this.#book = new PartitionBook(options.logStart);
+    this.#book = new PartitionBook(options.logStart, options.port.uncommittedOnReassign);
     this.#die = options.die ?? killSelf;
     this.#exit = options.exit ?? ((code) => process.exit(code));
     this.#log = options.log ?? ((line) => void process.stderr.write(`${line}\n`));
@@ -111,11 +111,14 @@ export class ConsumerLoop {
       })();
     }
     this.#finishIfDrained();
-    // After a rebalance Kafka resumes moved partitions at commits another member made: only
-    // bookkeeping (drain detection) needs them, so fetching them late is harmless.
+    // After a rebalance the client resumes every partition at the group's commits (PartitionBook):
+    // only bookkeeping (the drain test, which waits for them) needs them, so fetching them late is harmless.
     if (this.#joins > 1 && this.#startPlan.from === 'kafka') {
+      const join = this.#joins;
       port.committedOffsets().then((fresh) => {
+        if (join !== this.#joins) return; // a newer assignment reads its own
         this.#book.refreshCommitted(fresh, partitions);
+        this.#reportIdleIfDone();
         this.#finishIfDrained();
       }, (error: Error) => this.#fatal(error));
     }

@@ -18,6 +18,8 @@ export interface KafkajsPortSettings {
 
 /** The ConsumerPort on kafkajs: one consumer on one topic, and admin calls for offsets. */
 export class KafkajsPort implements ConsumerPort {
+  // consumerGroup.sync builds a new OffsetManager: a partition without a commit resolves to fromBeginning again.
+  readonly uncommittedOnReassign = 'log-start';
   readonly #kafka: Kafka;
   readonly #consumer: Consumer;
   readonly #topic: string;

@@ -35,6 +35,8 @@ type Stream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
  *   commits at once after each fetch, a number commits every so many ms ([kAutocommit]).
  */
 export class PlatformaticPort implements ConsumerPort {
+  // messages-stream.js #assignOffsets replaces a partition's fetch position only with a commit (offset >= 0).
+  readonly uncommittedOnReassign = 'where-it-was';
   readonly #s: PlatformaticPortSettings;
   readonly #consumer: Consumer<Buffer, Buffer, Buffer, Buffer>;
   #stream: Stream | undefined;

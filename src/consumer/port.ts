@@ -48,6 +48,13 @@ export interface ConsumerPort {
   committedOffsets(): Promise<Positions>;
   /** The topic's end offsets. */
   endOffsets(): Promise<Positions>;
+  /**
+   * Where, on a new assignment with positions in Kafka, the client starts a partition the group
+   * has no commit for, one this member already read included: at the log start (kafkajs: a new
+   * OffsetManager resolves it again to fromBeginning) or where it was (@platformatic/kafka keeps
+   * its fetch position). With a commit, both start at the committed offset.
+   */
+  readonly uncommittedOnReassign: 'log-start' | 'where-it-was';
   disconnect(): Promise<void>;
   /**
    * Keeps the group membership alive while the strategy works on one message (a save, a

@@ -49,7 +49,7 @@ describe('a restart finds a bad checkpoint file: the fallback applies, and the d
       run: async (h) => void (handlers = h),
       seek: (p, o) => void seeks.push(`${p}@${o}`),
       pause: () => {}, resume: () => {}, commit: async () => {},
-      committedOffsets: async () => ({}), endOffsets: async () => ({ 0: 300 }), disconnect: async () => {},
+      committedOffsets: async () => ({}), endOffsets: async () => ({ 0: 300 }), disconnect: async () => {}, uncommittedOnReassign: 'log-start',
     };
     const loop = new ConsumerLoop({
       port, strategy: restartedWith('unknown-partition'), history: { append: (e) => void events.push(e) }, triggers: [],

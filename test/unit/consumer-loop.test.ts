@@ -21,6 +21,8 @@ class FakePort implements ConsumerPort {
   committed: Positions = {};
   end: Positions = {};
   disconnected = false;
+  /** As kafkajs: a reassigned partition without a commit starts again at the log start (the tests deliver what the client would). */
+  uncommittedOnReassign: ConsumerPort['uncommittedOnReassign'] = 'log-start';
   /** Work the loop asked to keep the membership alive for, and whether it was still running. */
   readonly keptAlive: Array<{ settled: boolean }> = [];
   keepAlive<T>(work: Promise<T>): Promise<T> {
@@ -43,9 +45,15 @@ class FakePort implements ConsumerPort {
   }
   async commit(positions: Positions) {
     this.commits.push(positions);
+    this.committed = { ...this.committed, ...positions };
     this.handlers.onCommitted(positions); // kafkajs reports its own commits (COMMIT_OFFSETS)
   }
-  committedOffsets = async () => ({ ...this.committed });
+  /** While set, reading the committed offsets waits for it (a slow OffsetFetch). */
+  committedGate: Promise<void> | undefined;
+  committedOffsets = async () => {
+    await this.committedGate;
+    return { ...this.committed };
+  };
   endOffsets = async () => ({ ...this.end });
   async disconnect() {
     this.disconnected = true;
@@ -76,10 +84,12 @@ interface Setup {
   committed?: Positions;
   end?: Positions;
   workDir?: string;
+  uncommittedOnReassign?: ConsumerPort['uncommittedOnReassign'];
 }
 
-async function start({ choice, triggers = [], batchSize = 3, drainTo = { 0: 100 }, incarnation = 1, committed = {}, end = {}, workDir = tempDir() }: Setup) {
+async function start({ choice, triggers = [], batchSize = 3, drainTo = { 0: 100 }, incarnation = 1, committed = {}, end = {}, workDir = tempDir(), uncommittedOnReassign = 'log-start' }: Setup) {
   const port = new FakePort();
+  port.uncommittedOnReassign = uncommittedOnReassign;
   port.committed = committed;
   port.end = end;
   const events: HistoryEvent[] = [];
@@ -268,10 +278,27 @@ describe('ConsumerLoop', () => {
     await port.deliver(0, 1);
     expect(idle()).toBe(1); // its share (partition 0) is done, though partition 1 is not
     port.assign([0, 1]);
+    // Nothing of partition 0 was committed (a batch is 3): like both real clients, the port starts it again at the committed offset (none).
+    await port.deliver(0, 0);
+    await port.deliver(0, 1);
     await port.deliver(1, 0);
     expect(idle()).toBe(1);
     await port.deliver(1, 1);
     expect(idle()).toBe(2);
+  });
+
+  test('a share read before the commits of its reassignment arrive is reported once they do', async () => {
+    const { port, sent } = await start({ choice: manual, batchSize: 2, drainTo: { 0: 2, 1: 2 } });
+    const idle = () => sent.filter((m) => m.type === 'idle').length;
+    port.assign([0, 1]);
+    let open = () => {};
+    port.committedGate = new Promise((resolve) => (open = resolve));
+    port.assign([0]); // the group split: partition 1 went to another member
+    await port.deliver(0, 0);
+    await port.deliver(0, 1); // a batch: committed
+    expect(idle()).toBe(0); // where the client resumed is not known yet
+    open();
+    await vi.waitFor(() => expect(idle()).toBe(1));
   });
 
   test('a hold at a message waits for continue, and fires once', async () => {
@@ -337,11 +364,35 @@ describe('ConsumerLoop', () => {
   });
 
   test('after a rebalance the committed offsets are read again for the drain', async () => {
-    const { port, exits } = await start({ choice: manual, drainTo: { 0: 2, 1: 3 } });
+    const { port, exits } = await start({ choice: manual, batchSize: 2, drainTo: { 0: 2, 1: 3 } });
+    port.assign([0]);
+    await port.deliver(0, 0);
+    await port.deliver(0, 1); // a batch: committed
+    port.committed = { ...port.committed, 1: 3 }; // another member read partition 1 to its end and committed
+    port.assign([0, 1]);
+    await vi.waitFor(() => expect(exits).toEqual([0]));
+  });
+
+  test('after a rebalance a partition it kept is not done until what it read past the commit has come again', async () => {
+    const { port, exits } = await start({ choice: manual, batchSize: 3, drainTo: { 0: 2, 1: 3 } });
+    port.assign([0]);
+    await port.deliver(0, 0);
+    await port.deliver(0, 1); // read to the end of partition 0, not committed (a batch is 3)
+    port.committed = { 1: 3 };
+    port.assign([0, 1]);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the committed offsets are read again meanwhile
+    expect(exits).toEqual([]);
+    await port.deliver(0, 0);
+    await port.deliver(0, 1);
+    await vi.waitFor(() => expect(exits).toEqual([0]));
+  });
+
+  test('on a client that keeps its fetch position (@platformatic/kafka), a kept partition without a commit is done where it was read to', async () => {
+    const { port, exits } = await start({ choice: manual, batchSize: 3, drainTo: { 0: 2, 1: 3 }, uncommittedOnReassign: 'where-it-was' });
     port.assign([0]);
     await port.deliver(0, 0);
     await port.deliver(0, 1);
-    port.committed = { 1: 3 }; // another member read partition 1 to its end and committed
+    port.committed = { 1: 3 };
     port.assign([0, 1]);
     await vi.waitFor(() => expect(exits).toEqual([0]));
   });

@@ -22,6 +22,7 @@ export function fakeConsumer(): ConsumerPort & { commits: Positions[] } {
     committedOffsets: unused,
     endOffsets: unused,
     disconnect: async () => {},
+    uncommittedOnReassign: 'log-start',
   };
 }
 
