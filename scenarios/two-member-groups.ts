@@ -15,6 +15,23 @@ export const pairOf = (strategy: StrategyName): InstanceSpec[] =>
 export const savedAt = (k: Knobs) => Math.floor(crashMessage(k) / k.batch) * k.batch;
 export const perPartition = (k: Knobs) => k.messages / k.partitions;
 
+/**
+ * The last messages of the survivor's own share (N/2) that it read but had not saved when it
+ * took over (it saves after every batch). On a new assignment each partition starts again at
+ * its saved position, one the survivor kept too (PartitionBook: both clients start a partition
+ * with a commit at that commit; a store that decides seeks there), so these come again.
+ */
+export const unsavedShare = (k: Pick<Knobs, 'messages' | 'batch'>) => (k.messages / 2) % k.batch;
+
+/** The clause a lesson adds after "#2 … repeated B" when the survivor's own unsaved reads came again too. */
+export function unsavedShareClause(k: Pick<Knobs, 'messages' | 'batch'>, lang: 'en' | 'zh'): string {
+  const r = unsavedShare(k);
+  if (r === 0) return '';
+  return lang === 'zh'
+    ? `，它自己那一份最后 ${r} 条也又来了一次（${k.messages / 2} 不是 ${k.batch} 的整数倍：读了，接管时还没保存；新的分配上每个分区都从保存的位置重新开始，它保留的分区也一样）`
+    : `, and the last ${r} of its own share came again (${k.messages / 2} is not a multiple of ${k.batch}: read, not yet saved when it took over; on a new assignment every partition starts again at its saved position, the ones it kept too)`;
+}
+
 /** The knobs a two-member group scenario's predictions need, or what is wrong with them. */
 export function twoMemberGroupProblem(name: string, k: Knobs, flag: KnobNamer, { survivorSavedItsShare = false } = {}): string | undefined {
   if (k.partitions < 2 || k.partitions % 2 !== 0) return `${name} needs an even number of partitions (two instances share them), got ${flag('partitions')}`;

@@ -38,16 +38,25 @@
  *   last before the takeover: N − (f − B) … N, as in zombie-consumer).
  * Deliveries: #2 resumed #1's partition at its last save f − B and was handed again the B
  * messages the zombie had processed; the zombie's next act after waking is the refused save,
- * and a refused save ends its process (the loop's rule), so it processes nothing more: B
- * duplicated deliveries for atomic-store and both kafka-transactions rows.
+ * and a refused save ends its process (the loop's rule), so it processes nothing more. And
+ * #2 had read its own share (N/2) before the freeze and saved after every B: the last
+ * r = N/2 mod B were processed, not saved, when it took over. On a new assignment every
+ * partition, the ones #2 kept too, starts at its saved position: atomic-store reads its store
+ * again; for kafka-transactions both clients fetch the group's committed offset again (kafkajs:
+ * a new OffsetManager in consumerGroup.sync), and its open transaction was aborted with the old
+ * assignment. So those r come again: B + r
+ * duplicated deliveries for atomic-store and both kafka-transactions rows (measured with
+ * N/2 mod B = 1 and 32, on both clients).
  */
 import type { StrategyReport } from '../src/checker/check.ts';
 import { freeze } from '../src/faults/freeze.ts';
 import type { Lang } from '../src/report/lang.ts';
 import { defineScenario, type InstanceSpec, type Knobs as AllKnobs, type RunContext } from '../src/runner/scenario.ts';
+import { unsavedShare } from './two-member-groups.ts';
 
 type Knobs = AllKnobs<'crashBatch'>;
 const freezeAt = (k: Knobs) => k.crashBatch * k.batch;
+const redelivered = (k: Knobs) => k.batch + unsavedShare(k);
 const perPartition = (k: Knobs) => k.messages / k.partitions;
 const perProcessRow = 'kafka-transactions/process-id';
 const rowsOf = ['file-checkpoint', 'atomic-store', 'kafka-transactions', perProcessRow] as const;
@@ -84,9 +93,9 @@ export default defineScenario({
           : undefined,
   predict: (k) => ({
     'file-checkpoint': { lost: 0, duplicated: { min: k.messages - (freezeAt(k) - k.batch), max: k.messages } },
-    'atomic-store': { lost: 0, duplicated: 0, duplicatedDeliveries: k.batch },
-    'kafka-transactions': { lost: 0, duplicated: 0, duplicatedDeliveries: k.batch },
-    [perProcessRow]: { lost: 0, duplicated: 0, duplicatedDeliveries: k.batch },
+    'atomic-store': { lost: 0, duplicated: 0, duplicatedDeliveries: redelivered(k) },
+    'kafka-transactions': { lost: 0, duplicated: 0, duplicatedDeliveries: redelivered(k) },
+    [perProcessRow]: { lost: 0, duplicated: 0, duplicatedDeliveries: redelivered(k) },
   }),
   lesson,
 });
@@ -106,7 +115,11 @@ function lesson(k: Knobs, strategies: StrategyReport[], lang: Lang, run: RunCont
       platformatic
         ? `kafka-transactions/process-id（每个进程一个 transactional id，#2 的生产者碰不到僵尸的）：@platformatic/kafka 提交 offset 时带上消息被 fetch 时的 member id 和 generation（TxnOffsetCommit v3+：producer.ts 的 [kTransactionCommitOffset]，数据来自 messages-stream.ts 的 #pushRecords 写进每条消息的 metadata.consumer）；会话超时后组已经移除了这个成员，于是以 UNKNOWN_MEMBER_ID 拒绝了僵尸的提交（KIP-447：由消费组隔离），僵尸中止了事务：${effects(perProcessRow)}。kafkajs 做不到：它的 sendOffsets 用 TxnOffsetCommit v0–1（src/protocol/requests/txnOffsetCommit），不带成员和 generation。`
         : `kafka-transactions/process-id（每个进程一个 transactional id）：在 kafkajs 上不运行。这时只有消费组能隔离僵尸，而 kafkajs 的 sendOffsets 用 TxnOffsetCommit v0–1（src/protocol/requests/txnOffsetCommit），不带 member id 和 generation：组接受了僵尸的过期提交，分区的已提交 offset 倒退回 ${f}（实测 2 个分区时：僵尸那一批和它分区剩下的消息都输出了两次）；分区更多时僵尸还会提交它已经失去的分区里缓冲的消息，多少取决于时序。用 --client platformatic 运行可以看到消费组拒绝它（KIP-447）。`,
-      `投递仍然重复：#2 从 #1 最后保存的 ${f - k.batch} 继续，重新拿到僵尸处理过的 ${k.batch} 条（${deliveries}）；僵尸醒来后的第一件事就是那次被拒绝的保存，保存被拒绝后进程退出，不再处理任何消息。`,
+      `投递仍然重复：#2 从 #1 最后保存的 ${f - k.batch} 继续，重新拿到僵尸处理过的 ${k.batch} 条` +
+        (unsavedShare(k) > 0
+          ? `，再加上它自己那一份最后 ${unsavedShare(k)} 条（${k.messages / 2} 不是 ${k.batch} 的整数倍：处理了但还没保存）。新的分配上，这几行的每个分区（包括 #2 保留的）都从保存的位置开始：atomic-store 重新读它的存储，kafka-transactions 用组里已提交的 offset（两个客户端都会为每个分配到的分区重新获取），所以这些消息又来一次`
+          : '') +
+        `（共 ${redelivered(k)} 条：${deliveries}）；僵尸醒来后的第一件事就是那次被拒绝的保存，保存被拒绝后进程退出，不再处理任何消息。`,
     ];
   }
   return [
@@ -117,6 +130,10 @@ function lesson(k: Knobs, strategies: StrategyReport[], lang: Lang, run: RunCont
     platformatic
       ? `kafka-transactions/process-id (one transactional id per process, so #2's producer never touches the zombie's): @platformatic/kafka sends the offsets with the member id and generation their messages were fetched under (TxnOffsetCommit v3+: producer.ts, [kTransactionCommitOffset], fed by the metadata.consumer that messages-stream.ts #pushRecords puts in every message); the group had removed that member when its session expired and refused the zombie's commit with UNKNOWN_MEMBER_ID (KIP-447: fenced by the group), and the zombie aborted its transaction: ${effects(perProcessRow)}. kafkajs cannot do this: its sendOffsets sends TxnOffsetCommit v0–1 (src/protocol/requests/txnOffsetCommit), without member or generation.`
       : `kafka-transactions/process-id (one transactional id per process): not run on kafkajs. Only the group could fence the zombie then, and kafkajs' sendOffsets sends TxnOffsetCommit v0–1 (src/protocol/requests/txnOffsetCommit), without member id or generation: the group accepts the zombie's stale commit and the partition's committed offset goes back to ${f} (measured with 2 partitions: the zombie's batch and the rest of its partition were output twice); with more partitions the zombie also commits buffered messages of partitions it lost, how many is timing. Run it with --client platformatic to see the group refuse it (KIP-447).`,
-    `Deliveries still repeat: #2 resumed at #1's last save (${f - k.batch}) and was handed again the ${k.batch} messages the zombie had processed (${deliveries}); the zombie's first act after waking is the refused save, and a refused save ends its process, so it processes nothing more.`,
+    `Deliveries still repeat: #2 resumed at #1's last save (${f - k.batch}) and was handed again the ${k.batch} messages the zombie had processed` +
+      (unsavedShare(k) > 0
+        ? `, and the last ${unsavedShare(k)} of its own share (${k.messages / 2} is not a multiple of ${k.batch}: processed, not yet saved). On a new assignment these rows start every partition, the ones #2 kept too, at its saved position: atomic-store reads its store again, kafka-transactions the group's committed offset (both clients fetch it again for every assigned partition), so those came again`
+        : '') +
+      ` (${redelivered(k)} in all: ${deliveries}); the zombie's first act after waking is the refused save, and a refused save ends its process, so it processes nothing more.`,
   ];
 }
