@@ -86,4 +86,12 @@ describe('the knob grid on a real broker: every prediction holds away from the d
     expect(refused.map((e) => e.kind === 'save-failed' && e.strategy)).toEqual(['manual-commit#1']);
     expect(refused[0]!.kind === 'save-failed' && refused[0]!.error).toMatch(/not aware of this member/i);
   });
+
+  test('a survivor whose own share is not whole batches: its unsaved last messages come again after the takeover', async () => {
+    // 4 partitions, 2440 messages: #2's share 1220 = 33·36 + 32, so 32 read and unsaved when #1 freezes.
+    // Each right-way row repeats the zombie's batch and those 32 (68 deliveries); none finishes early (exit 4 before).
+    const result = await run(['zombie-right-way', { messages: 2440, partitions: 4, batch: 36, crashBatch: 3 }, '32 of its own share unsaved']);
+    const rightWay = result.strategies.filter((s) => s.name !== 'file-checkpoint');
+    expect(rightWay.map((s) => [s.lost, s.duplicated, s.duplicatedDeliveries])).toEqual(rightWay.map(() => [0, 0, 68]));
+  });
 });
