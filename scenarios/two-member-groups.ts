@@ -11,8 +11,12 @@ import type { StrategyName } from '../src/strategies/strategy.ts';
 export const pairOf = (strategy: StrategyName): InstanceSpec[] =>
   [1, 2].map((n) => ({ name: `${strategy}#${n}`, strategy, group: strategy }) as InstanceSpec);
 
-/** #1's last save before its crash (it saves after every batch). */
-export const savedAt = (k: Knobs) => Math.floor(crashMessage(k) / k.batch) * k.batch;
+/**
+ * #1's last save before its crash: the end of the batch before the crash batch. It saves after
+ * every batch, and the crash comes crashAfter messages into its batch, before that batch's save,
+ * even when crashAfter is the whole batch (as in crash-mid-batch).
+ */
+export const savedAt = (k: Knobs) => (k.crashBatch - 1) * k.batch;
 export const perPartition = (k: Knobs) => k.messages / k.partitions;
 
 /**

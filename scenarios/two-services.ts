@@ -7,10 +7,10 @@
  * - service-A and service-B: manual-commit, no crash. Each group has its own offsets, so each
  *   service sees every message exactly once, whatever the other does.
  * - shared-file-A and shared-file-B: file-checkpoint, both configured with the same file
- *   shared-checkpoint.json. A crashes after message c = (crashBatch−1)·batch + crashAfter
- *   (its file then says a = floor(c/batch)·batch). B starts, reads A's position a, and
- *   crashes after processing c + batch messages, having written a + floor((c+batch)/batch)·batch
- *   = b. A restarts from B's b, B restarts from the end A wrote last.
+ *   shared-checkpoint.json. A crashes after message c = (crashBatch−1)·batch + crashAfter,
+ *   before the save of its batch (its file then says a = (crashBatch−1)·batch). B starts, reads
+ *   A's position a, and crashes after processing c + batch messages, having written
+ *   a + floor((c+batch−1)/batch)·batch = b. A restarts from B's b, B restarts from the end A wrote last.
  *
  * Mechanism (predictions, one partition):
  * - service-A, service-B: lost 0, duplicated 0 each.
@@ -24,9 +24,11 @@ import { killAt } from '../src/faults/kill-at.ts';
 import { crashMessage, defineScenario, type Knobs } from '../src/runner/scenario.ts';
 
 const shared = { checkpointFile: 'shared-checkpoint.json' };
-const aSaved = (k: Knobs) => Math.floor(crashMessage(k) / k.batch) * k.batch;
+/** What a process saved before dying after its n-th message: its whole batches, the crash's own batch not (its save comes after the crash point, even at its last message). */
+const savedBefore = (n: number, k: Knobs) => Math.floor((n - 1) / k.batch) * k.batch;
+const aSaved = (k: Knobs) => savedBefore(crashMessage(k), k);
 const bCrash = (k: Knobs) => crashMessage(k) + k.batch;
-const bSaved = (k: Knobs) => aSaved(k) + Math.floor(bCrash(k) / k.batch) * k.batch;
+const bSaved = (k: Knobs) => aSaved(k) + savedBefore(bCrash(k), k);
 
 export default defineScenario({
   name: 'two-services',

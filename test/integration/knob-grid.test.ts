@@ -49,6 +49,14 @@ describe('the knob grid on a real broker: every prediction holds away from the d
     ]);
   });
 
+  test('the crash at the last message of its batch: that batch was processed, not saved', async () => {
+    await together([
+      ['two-services', { crashAfter: 100 }, 'A saved 200, not 300'],
+      ['crash-mid-batch', { crashAfter: 100 }, 'a whole batch repeated'],
+    ]);
+    await run(['rebalance-handoff', { messages: 704, partitions: 4, batch: 88, crashBatch: 1, crashAfter: 88 }, '#1 saved nothing: 88 repeated']);
+  });
+
   test('batch 1', async () => {
     await together([
       ['torn-checkpoint', { batch: 1, crashBatch: 5 }, 'the fifth one-message save is torn'],
