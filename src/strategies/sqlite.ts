@@ -22,9 +22,27 @@ export function rowStorePath(workDir: string, prefix: string, row: string): stri
  */
 export function openStore(path: string, schema: string): DatabaseSync {
   const db = new DatabaseSync(path, { timeout: 10_000 });
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
+  // Both members of a row open the new file at once: switching it to WAL needs a lock SQLite
+  // does not wait for (SQLITE_BUSY at once, "database is locked", despite the busy timeout;
+  // measured: 2 of 400 simultaneous opens). The one that lost tries again.
+  whileLocked(() => db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;'));
   db.exec(schema);
   return db;
+}
+
+const SQLITE_BUSY = 5;
+
+/** Runs `work` again while SQLite answers SQLITE_BUSY, for up to `maxWaitMs` (synchronous: the store is opened before the member joins its group). */
+function whileLocked(work: () => void, maxWaitMs = 10_000): void {
+  const deadline = Date.now() + maxWaitMs;
+  for (;;) {
+    try {
+      return work();
+    } catch (error) {
+      if ((error as { errcode?: number }).errcode !== SQLITE_BUSY || Date.now() > deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
+  }
 }
 
 /** A strategy's store, opened on first use and closed after a clean drain. */
