@@ -59,7 +59,8 @@ describe('crash-mid-batch predictions follow the knobs', () => {
     // platformatic, but one frozen past the client's request timeout ends like a kafkajs zombie: the same lower bound
     const z = { messages: 3000, partitions: 6, batch: 100, crashBatch: 2 };
     expect(zombieConsumer.predict(z, kafkajs)['manual-commit']).toEqual({ lost: 0, duplicated: { min: 100, max: 1400 } });
-    expect(zombieConsumer.predict(z, platformatic)['manual-commit']).toEqual({ lost: 0, duplicated: { min: 100, max: 1400 } });
+    // (and one batch more there: a late re-read of the commits can send the zombie back one batch)
+    expect(zombieConsumer.predict(z, platformatic)['manual-commit']).toEqual({ lost: 0, duplicated: { min: 100, max: 1500 } });
   });
 
   test('every scenario predicts every one of its instances and accepts its own defaults', () => {
