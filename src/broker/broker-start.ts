@@ -21,7 +21,11 @@ export const interruptedWhileStarting = () => new UserError('interrupted while t
 
 /**
  * Resolves once a kafkajs metadata request to brokers[0] answers with a controller and with
- * brokers[0] itself among the brokers: the address clients were given works. Rejects with
+ * brokers[0] itself among the brokers (the address clients were given works), and a group's
+ * coordinator answers: __consumer_offsets is created by the first coordinator lookup and then
+ * loaded, and a consumer that met it still loading got COORDINATOR_LOAD_IN_PROGRESS and, on its
+ * restart, kafkajs's "Failed to find group coordinator", which kafkajs does not retry (seen once,
+ * the container broker's first run under the test suite's load). Rejects with
  * `fail(what)` when the broker process is gone (`hasExited`) or the time is up, and with the
  * interruption error on Ctrl-C.
  */
@@ -42,9 +46,12 @@ export async function waitUntilReady(
       try {
         await admin.connect();
         const cluster = await admin.describeCluster();
-        if (cluster.controller !== null && cluster.brokers.some((b) => `${b.host}:${b.port}` === brokers[0])) return;
+        if (cluster.controller !== null && cluster.brokers.some((b) => `${b.host}:${b.port}` === brokers[0])) {
+          await admin.describeGroups(['kafka-offset-lab-ready']); // throws while the coordinator is missing or loading
+          return;
+        }
       } catch {
-        // not listening yet
+        // not listening yet, or its group coordinator not loaded yet
       }
       await sleep(150);
     }
