@@ -46,8 +46,12 @@ export class PartitionBook {
     }
     for (const p of partitions) {
       const own = this.#ownPosition(p, plan);
+      // Where this process got to, on a client that goes on where it was: no seek. The client
+      // continues there by itself, and @platformatic/kafka keeps the messages its stream has
+      // buffered across a rejoin; a seek (it sets the fetch position) would fetch them again.
+      const goesOn = own !== undefined && own === this.next[p] && this.#uncommittedOnReassign === 'where-it-was';
       if (reassignedByKafka || (own !== undefined && own !== this.next[p])) delete this.next[p];
-      if (own !== undefined) this.#seekedTo[p] = own;
+      if (own !== undefined && !goesOn) this.#seekedTo[p] = own;
       this.resumeFrom[p] = own ?? this.next[p] ?? this.committed[p] ?? this.#logStart[p] ?? 0;
     }
     return { ...this.#seekedTo };

@@ -71,6 +71,15 @@ describe('PartitionBook: how far a process is, for the drain test', () => {
     expect(book.reachedOn([1], ends)).toBe(true);
   });
 
+  test('on a client that goes on where it was (@platformatic/kafka), a kept partition is not sought to where this process got to', () => {
+    const book = new PartitionBook({}, 'where-it-was');
+    book.assign([1], { from: 'checkpoint', positions: {} });
+    readTo(book, 1, 0, 300);
+    // a seek would fetch again what its stream has buffered beyond 300; the moved partition 0 is sought
+    expect(book.assign([0, 1], { from: 'checkpoint', positions: { 0: 500, 1: 200 } })).toEqual({ 0: 500 });
+    expect(book.resumeFrom).toEqual({ 0: 500, 1: 300 });
+  });
+
   test('an authoritative store decides on every assignment: the kept partition resumes at its stored offset', () => {
     const book = new PartitionBook({}, 'log-start');
     book.assign([1], { from: 'checkpoint', positions: {}, authoritative: true });
