@@ -19,9 +19,9 @@ import type { StrategyReport } from '../src/checker/check.ts';
 import type { Lang } from '../src/report/lang.ts';
 import { killAt } from '../src/faults/kill-at.ts';
 import { partitionsTouched } from '../src/model/one-fetch.ts';
-import { crashMessage, defineScenario, type Knobs, type Prediction } from '../src/runner/scenario.ts';
+import { crashMessage, defineScenario, savedBeforeCrash, type Knobs, type Prediction } from '../src/runner/scenario.ts';
 
-const lastSave = (k: Knobs) => (k.crashBatch - 1) * k.batch;
+const lastSave = (k: Knobs) => savedBeforeCrash(crashMessage(k), k.batch);
 /** crashAfter plus one per partition the last save named. */
 function offByOneRepeats(k: Knobs): Prediction {
   const touched = partitionsTouched(k.messages, k.partitions, lastSave(k));

@@ -4,19 +4,15 @@
  * predictions need (equal shares, the crash inside #1's first partition).
  */
 import type { KnobNamer } from '../src/runner/knobs.ts';
-import { crashMessage, type InstanceSpec, type Knobs } from '../src/runner/scenario.ts';
+import { crashMessage, savedBeforeCrash, type InstanceSpec, type Knobs } from '../src/runner/scenario.ts';
 import type { StrategyName } from '../src/strategies/strategy.ts';
 
 /** #1 and #2 of a strategy, sharing one consumer group (the table's row). */
 export const pairOf = (strategy: StrategyName): InstanceSpec[] =>
   [1, 2].map((n) => ({ name: `${strategy}#${n}`, strategy, group: strategy }) as InstanceSpec);
 
-/**
- * #1's last save before its crash: the end of the batch before the crash batch. It saves after
- * every batch, and the crash comes crashAfter messages into its batch, before that batch's save,
- * even when crashAfter is the whole batch (as in crash-mid-batch).
- */
-export const savedAt = (k: Knobs) => (k.crashBatch - 1) * k.batch;
+/** #1's last save before its crash: the end of the batch before the crash batch. */
+export const savedAt = (k: Knobs) => savedBeforeCrash(crashMessage(k), k.batch);
 export const perPartition = (k: Knobs) => k.messages / k.partitions;
 
 /**

@@ -21,14 +21,12 @@
 import type { StrategyReport } from '../src/checker/check.ts';
 import type { Lang } from '../src/report/lang.ts';
 import { killAt } from '../src/faults/kill-at.ts';
-import { crashMessage, defineScenario, type Knobs } from '../src/runner/scenario.ts';
+import { crashMessage, defineScenario, savedBeforeCrash, type Knobs } from '../src/runner/scenario.ts';
 
 const shared = { checkpointFile: 'shared-checkpoint.json' };
-/** What a process saved before dying after its n-th message: its whole batches, the crash's own batch not (its save comes after the crash point, even at its last message). */
-const savedBefore = (n: number, k: Knobs) => Math.floor((n - 1) / k.batch) * k.batch;
-const aSaved = (k: Knobs) => savedBefore(crashMessage(k), k);
+const aSaved = (k: Knobs) => savedBeforeCrash(crashMessage(k), k.batch);
 const bCrash = (k: Knobs) => crashMessage(k) + k.batch;
-const bSaved = (k: Knobs) => aSaved(k) + savedBefore(bCrash(k), k);
+const bSaved = (k: Knobs) => aSaved(k) + savedBeforeCrash(bCrash(k), k.batch);
 
 export default defineScenario({
   name: 'two-services',

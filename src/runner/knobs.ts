@@ -45,6 +45,13 @@ export const flagOf = (name: KnobName) => `--${knobCatalogue[name].flag}`;
 export const crashMessage = (k: Knobs<'crashAfter' | 'crashBatch'>) => (k.crashBatch - 1) * k.batch + k.crashAfter;
 
 /**
+ * How many messages a process that saves after every `batch` had saved when it died after its
+ * n-th: its whole batches before the crash's own, whose save comes after the crash point even
+ * when the crash is at its last message. At crashMessage(k): (crashBatch − 1) · batch.
+ */
+export const savedBeforeCrash = (n: number, batch: number) => Math.floor((n - 1) / batch) * batch;
+
+/**
  * Names a knob in an error message the way the user set it: `--crash-after 50`, or, when
  * the user did not give it, `--crash-after (default 100)` — so no message names a flag the
  * user never typed as if they had.

@@ -5,7 +5,7 @@ import type { ClientName } from '../consumer/clients.ts';
 import type { StrategyChoice, Text } from '../strategies/strategy.ts';
 import type { KnobDeclarations, KnobName, KnobNamer, Knobs } from './knobs.ts';
 
-export { crashMessage, type Knobs } from './knobs.ts';
+export { crashMessage, savedBeforeCrash, type Knobs } from './knobs.ts';
 
 /** What the mechanism predicts for one row: an exact count, or a range when timing decides. */
 export type Prediction = number | { min: number; max: number };
