@@ -1,7 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
-import { strategyProcessEntry } from '../../src/runner/child-bundle.ts';
+import { pathToFileURL } from 'node:url';
+import * as platformatic from '@platformatic/kafka';
+import { describe, expect, onTestFinished, test } from 'vitest';
+import { lazyValidators, strategyProcessEntry } from '../../src/runner/child-bundle.ts';
 import { repoRoot } from '../../src/util/paths.ts';
 
 describe('the strategy process bundle', () => {
@@ -22,5 +25,39 @@ describe('the strategy process bundle', () => {
     const module = join(repoRoot, 'src', 'runner', 'child-bundle.ts');
     const other = spawnSync(process.execPath, ['--input-type=module', '-e', `console.log(await (await import(${JSON.stringify(module)})).strategyProcessEntry())`], { encoding: 'utf8' });
     expect(other.stdout.trim()).toBe(await strategyProcessEntry());
+  });
+
+  test('@platformatic/kafka in the bundle compiles no validator as it loads, and validates as before when one is asked for', async () => {
+    type Ajv = { _cache: Map<unknown, { validate?: unknown }> };
+    type Client = { close(): Promise<void> };
+    type Kafka = { ajv: Ajv; Producer: new (options: object) => Client };
+    const compiled = (ajv: Ajv) => [...ajv._cache.values()].filter((schema) => schema.validate).length;
+    // Under node_modules, as the strategy-process bundle is: the package left outside resolves.
+    const cache = join(repoRoot, 'node_modules', '.cache', 'kafka-offset-lab');
+    mkdirSync(cache, { recursive: true });
+    const dir = mkdtempSync(join(cache, 'test-lazy-validators-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, 'entry.mjs'), "export { ajv, Producer } from '@platformatic/kafka';\n");
+    const { build } = await import('rolldown');
+    await build({ input: join(dir, 'entry.mjs'), platform: 'node', external: [/^@platformatic\/wasm-utils/], plugins: [lazyValidators], logLevel: 'silent', output: { file: join(dir, 'out.mjs'), format: 'esm' } });
+    const bundled = (await import(pathToFileURL(join(dir, 'out.mjs')).href)) as Kafka;
+    const direct = platformatic as unknown as Kafka;
+    // Loaded: the package as published has compiled its validators; the bundle none.
+    expect(compiled(direct.ajv)).toBeGreaterThan(10);
+    expect(compiled(bundled.ajv)).toBe(0);
+    // With strict: true (never set by the lab) the same refusal, word for word, and a good configuration passes.
+    const options = { clientId: 'lazy-validators', bootstrapBrokers: ['127.0.0.1:1'], strict: true };
+    const refusal = (kafka: Kafka) => {
+      try {
+        new kafka.Producer({ ...options, retries: 'many' });
+      } catch (error) {
+        return `${(error as Error).constructor.name}: ${(error as Error).message}`;
+      }
+      return 'accepted';
+    };
+    expect(refusal(bundled)).toMatch(/^UserError: \/options\/retries must be number/);
+    expect(refusal(bundled)).toBe(refusal(direct));
+    await new bundled.Producer(options).close();
+    expect(compiled(bundled.ajv)).toBeGreaterThan(0);
   });
 });
