@@ -2,6 +2,7 @@ import '../util/quiet-kafkajs.ts';
 import kafkajs from 'kafkajs';
 import type { Kafka as KafkaClient, ConsumerConfig, ProducerConfig, Producer } from 'kafkajs';
 import type { ClientSecurity } from './security.ts';
+import { socketFactory } from './socket-factory.ts';
 import { retryWindowMs, withTransactionalRetry, type FullRetry } from './transactional-retry.ts';
 
 const { Kafka, logLevel } = kafkajs;
@@ -49,6 +50,7 @@ export function createKafka(
     connectionTimeout,
     requestTimeout,
     logLevel: process.env.KAFKAJS_LOG === 'debug' ? logLevel.DEBUG : logLevel.NOTHING,
+    socketFactory,
     retry: { retries, initialRetryTime, maxRetryTime },
   });
 }
