@@ -24,14 +24,18 @@ const installedLock = join(repoRoot, 'node_modules', '.package-lock.json');
 const external = [/^@platformatic\/wasm-utils/];
 
 /**
- * @platformatic/kafka compiles every option validator (ajv) when its modules load, but calls
- * one only when a client is created with `strict: true` (clients/base/base.js, kValidateOptions;
- * the default is false and the lab never sets it). In the bundle each is compiled on its first
- * call instead: the same validator if one is ever used, and ~0.1 CPU-s less for every
- * platformatic strategy process (README, "Timings"). Marked pure, so the ones nothing
+ * @platformatic/kafka compiles every option validator (ajv) when its modules load. It calls most of
+ * them only for a client created with `strict: true` (clients/base/base.js, kValidateOptions; the
+ * default is false and the lab never sets it); a consumer's group options it always checks
+ * (clients/consumer/consumer.js, #validateGroupOptions). In the bundle each validator is compiled
+ * on its first call, and without ajv's check of the schema itself against the JSON Schema 2020
+ * meta-schema (the package's schemas are constants; that check compiles the whole meta-schema, about a
+ * fifth of a platformatic strategy process's CPU). The same validators, the same refusals; ~0.3 CPU-s
+ * less for every platformatic strategy process (README, "Timings"). Marked pure, so the ones nothing
  * references (the admin client's) are still left out.
  */
 const lazyValidatorModule = '\0kafka-offset-lab:lazy-validator';
+const platformaticModule = /[\\/]@platformatic[\\/]kafka[\\/]dist[\\/].+\.js$/;
 export const lazyValidators = {
   name: 'kafka-offset-lab:lazy-validators',
   resolveId: (id: string) => (id === lazyValidatorModule ? id : null),
@@ -49,7 +53,10 @@ export const lazyValidators = {
 }`
       : null,
   transform: (code: string, id: string) => {
-    if (!/[\\/]@platformatic[\\/]kafka[\\/]dist[\\/].+\.js$/.test(id) || !code.includes('ajv.compile(')) return null;
+    if (!platformaticModule.test(id)) return null;
+    // utils.js creates the one ajv instance every validator is compiled with (on the same line: the source map stays right).
+    if (code.includes('new Ajv2020({')) return code.replace('new Ajv2020({', 'new Ajv2020({ validateSchema: false, ');
+    if (!code.includes('ajv.compile(')) return null;
     return `import { lazyValidator } from ${JSON.stringify(lazyValidatorModule)}; ${code.replaceAll('ajv.compile(', '/* @__PURE__ */ lazyValidator(ajv, ')}`;
   },
 };
