@@ -1,4 +1,5 @@
 import '../util/quiet-kafkajs.ts';
+import './kafkajs-idle-timer.ts';
 import kafkajs from 'kafkajs';
 import type { Kafka as KafkaClient, ConsumerConfig, ProducerConfig, Producer } from 'kafkajs';
 import type { ClientSecurity } from './security.ts';
