@@ -30,9 +30,9 @@ const external = [/^@platformatic\/wasm-utils/];
  * (clients/consumer/consumer.js, #validateGroupOptions). In the bundle each validator is compiled
  * on its first call, and without ajv's check of the schema itself against the JSON Schema 2020
  * meta-schema (the package's schemas are constants; that check compiles the whole meta-schema, about a
- * fifth of a platformatic strategy process's CPU). The same validators, the same refusals; ~0.3 CPU-s
- * less for every platformatic strategy process (README, "Timings"). Marked pure, so the ones nothing
- * references (the admin client's) are still left out.
+ * fifth of such a process in a CPU profile). The same validators, the same refusals; ~0.15 CPU-s less
+ * for every platformatic strategy process, measured (README, "Timings"). Marked pure, so the ones
+ * nothing references (the admin client's) are still left out.
  */
 const lazyValidatorModule = '\0kafka-offset-lab:lazy-validator';
 const platformaticModule = /[\\/]@platformatic[\\/]kafka[\\/]dist[\\/].+\.js$/;
