@@ -1,7 +1,7 @@
 /**
  * kafkajs 2.2.4 calls setTimeout with a negative delay when it is not throttled
- * (requestQueue.scheduleCheckPendingRequests; src/kafka/kafkajs-idle-timer.ts stops the 1 ms loop
- * that made, and the other places kafkajs computes a delay from a past time may still do it).
+ * (requestQueue.scheduleCheckPendingRequests, whose 1 ms loop src/kafka/kafkajs-idle-timer.ts
+ * stops; other places where kafkajs computes a delay from a past time may still do it).
  * Node >= 23 warns about it (TimeoutNegativeWarning) and clamps the delay to 1 ms, which is what
  * older Nodes did silently. The warning is noise on a teacher's screen, so this drops that one
  * warning and nothing else. Import this module before kafkajs is used.
