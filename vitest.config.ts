@@ -10,6 +10,9 @@ export default defineConfig({
           include: ['test/unit/**/*.test.ts'],
           // First and on their own, two at a time (the default on two cores is one: 22 s instead of 12 s).
           maxWorkers: 2,
+          // One module cache per worker, not per file: none of them sets globals, the environment or
+          // mocks, and each file's fresh worker cost ~0.2 CPU-s of imports (measured: 18 s → 12 s).
+          isolate: false,
           sequence: { groupOrder: 0 },
         },
       },
