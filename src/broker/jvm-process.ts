@@ -11,14 +11,18 @@ import { isPortInUse } from './free-port.ts';
  * how it is stopped.
  */
 
-/** JVM arguments for a disposable broker: start fast rather than peak throughput. */
+/**
+ * A disposable broker starts fast rather than reaching peak throughput: the quick JIT only (C1)
+ * and the serial collector. Also given to the broker in a container (src/broker/container.ts).
+ */
+export const disposableBrokerJvmOptions = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Djava.awt.headless=true'] as const;
+
+/** JVM arguments for a disposable broker. */
 export function brokerJvmArgs(libs: string, { heapMb }: { heapMb: { min: number; max: number } }): string[] {
   return [
     `-Xms${heapMb.min}m`,
     `-Xmx${heapMb.max}m`,
-    '-XX:TieredStopAtLevel=1',
-    '-XX:+UseSerialGC',
-    '-Djava.awt.headless=true',
+    ...disposableBrokerJvmOptions,
     `-Dlog4j2.configurationFile=${kafkaLog4jPath}`,
     '-cp',
     `${libs}/*`,

@@ -6,6 +6,7 @@ import { describe, expect, test } from 'vitest';
 import crashMidBatch from '../../scenarios/crash-mid-batch.ts';
 import { containerLabel, startContainerBroker } from '../../src/broker/container.ts';
 import { dockerRequest, probeDockerEngine } from '../../src/broker/docker.ts';
+import { disposableBrokerJvmOptions } from '../../src/broker/jvm-process.ts';
 import { kafkaVersion } from '../../src/broker/kafka-jars.ts';
 import { createKafka } from '../../src/kafka/client.ts';
 import { runScenario } from '../../src/runner/run-scenario.ts';
@@ -65,6 +66,10 @@ if (unavailable && process.env.CI) {
         expect(cluster.brokers.map((b) => `${b.host}:${b.port}`)).toEqual(broker.brokers);
         // only on the loopback interface, like the local JVM broker
         expect(execFileSync('docker', ['port', mine[0]!, '9092/tcp'], { encoding: 'utf8' }).trim()).toBe(broker.brokers[0]);
+        // the broker's JVM runs with the local broker's JIT and collector, and maps the image's class archive
+        const java = execFileSync('docker', ['top', mine[0]!, '-o', 'pid,args'], { encoding: 'utf8' }).split('\n').find((line) => /kafka\.Kafka /.test(line));
+        for (const option of [...disposableBrokerJvmOptions, '-Xmx768m']) expect(java?.split(' ')).toContain(option);
+        if (image.startsWith('kafka-offset-lab/')) expect(java).toMatch(/-XX:SharedArchiveFile=\/opt\/kafka\/kafka\.jsa/);
       } finally {
         await broker.stop();
       }
