@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -82,6 +83,13 @@ describe('the automatic broker choice', () => {
     expect(await resolveBrokerKind('container', {}, probe, (line) => said.push(line))).toBe('container');
     expect(said).toHaveLength(1);
   });
+});
+
+test('the scenario command loads testcontainers only to start a container (~0.3 CPU-s of every other start)', () => {
+  const loaded = (script: string) =>
+    execFileSync(process.execPath, ['--input-type=module', '-e', `${script}\nconst { createRequire } = await import('node:module');\nconsole.log(Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('/node_modules/testcontainers/')));`], { encoding: 'utf8' }).trim();
+  expect(loaded("await import('./src/cli/scenario-command.ts');")).toBe('false');
+  expect(loaded("await import('./src/cli/scenario-command.ts'); await import('./src/broker/container.ts');")).toBe('true');
 });
 
 describe('which image the container broker runs (Docker Engine API, a fake engine on a socket)', () => {
