@@ -20,12 +20,12 @@
  * - atomic-store: the database holds #1's partition at s with exactly the results before s;
  *   #2 reads it on assignment and resumes there: c − s redelivered, 0 lost, 0 duplicated effects.
  *   The restarted #1 reads the same database and finds every partition done.
- * - kafka-transactions: #1's committed transactions cover its partition up to s; its open
- *   transaction is aborted when #2's producer for that partition (same transactional id)
- *   starts; #2 resumes at s: c − s redelivered, 0/0 effects for read_committed readers.
+ * - kafka-transactions: #1's committed transactions cover its partition up to s; the batch it
+ *   died in had sent nothing (a batch's output goes at its save, with the offsets); #2's
+ *   producer for that partition takes the same transactional id and resumes at s: c − s
+ *   redelivered, 0/0 effects for read_committed readers.
  *
- * The same counts on @platformatic/kafka (--client platformatic; kafka-transactions is built on
- * kafkajs's producer and not run there): atomic-store's seek on every assignment works on both
+ * The same counts on @platformatic/kafka (--client platformatic): atomic-store's seek on every assignment works on both
  * clients, through the event each emits with the new assignment before fetching it — kafkajs's
  * GROUP_JOIN; platformatic's consumer:group:join (consumer.js #performJoinGroup, after SyncGroup),
  * where the port sets the stream's offsetsToFetch before the stream's own listener re-reads
@@ -80,7 +80,7 @@ function lesson(k: Knobs, strategies: StrategyReport[], lang: Lang, run: RunCont
       `每种做法两个实例在同一个消费者组里平分 ${k.partitions} 个分区。#2 读完自己那一份之后，#1 在处理完第 ${c} 条时被 SIGKILL；会话超时后 #2 接管全部分区并读完，然后 #1 重启。表中每一行是整个组。`,
       `file-checkpoint：每个实例一个文件，文件不跟着分区走：#2 把转来的分区从头读，#1 重启后又把它文件不认识的分区全部重放：丢失/重复 = ${effects('file-checkpoint')}。`,
       `atomic-store：offset 按分区和结果一起存在组共享的数据库里，每次分配分区时都从数据库读取${hook.zh}：#2 从 #1 最后一次提交的 ${savedAt(k)} 继续，重新投递 ${by('atomic-store')?.duplicatedDeliveries ?? 0} 条，但结果不重复：${effects('atomic-store')}。这正是 Kafka 文档里“在 Kafka 之外存 offset”的要求：在每次（重新）分配时从存储里 seek。`,
-      `kafka-transactions：offset 随事务提交到这个组在 Kafka 里的位置，transactional id 由输入分区决定：#2 为该分区启动生产者时中止了 #1 未完成的事务，从 ${savedAt(k)} 继续：${effects('kafka-transactions')}（重新投递 ${by('kafka-transactions')?.duplicatedDeliveries ?? 0} 条）。`,
+      `kafka-transactions：offset 随事务提交到这个组在 Kafka 里的位置，transactional id 由输入分区决定：#1 在保存之前就死了，它这一批的任何东西都还没有到达 Kafka（每批的输出在保存时和 offset 一起发送）；#2 为该分区启动的生产者使用同一个 transactional id（假如 #1 还活着，也会被隔离），从 ${savedAt(k)} 继续：${effects('kafka-transactions')}（重新投递 ${by('kafka-transactions')?.duplicatedDeliveries ?? 0} 条）。`,
       `所以问题不在“offset 存在 Kafka 之外”，而在“存在每个实例自己的文件里”：存储必须由整个组共享、按分区记录，并与结果一起原子地写入（D4、S）。`,
     ];
   }
@@ -88,7 +88,7 @@ function lesson(k: Knobs, strategies: StrategyReport[], lang: Lang, run: RunCont
     `Two instances of each design share one consumer group and split ${k.partitions} partitions. Once #2 had read its own share, #1 was SIGKILLed after its message ${c}; when its session timed out #2 took every partition and drained, then #1 restarted. Each row is the whole group.`,
     `file-checkpoint: one file per instance, and a file does not follow the partition: #2 read the moved partition from the start, and the restarted #1 replayed every partition its file did not know: ${effects('file-checkpoint')} lost/duplicated.`,
     `atomic-store: offsets are kept per partition, with the results, in a database the group shares, and read on every assignment${hook.en}: #2 resumed at #1's last commit (${savedAt(k)}), was redelivered ${by('atomic-store')?.duplicatedDeliveries ?? 0} messages, and wrote no result twice: ${effects('atomic-store')}. That is what Kafka's documentation asks of offsets stored outside Kafka: seek to the stored offsets on every (re)assignment.`,
-    `kafka-transactions: the offsets commit with the transaction to the group's position in Kafka, and the transactional id comes from the input partition: #2's producer for that partition aborted #1's open transaction when it started, and #2 resumed at ${savedAt(k)}: ${effects('kafka-transactions')} (${by('kafka-transactions')?.duplicatedDeliveries ?? 0} redelivered).`,
+    `kafka-transactions: the offsets commit with the transaction to the group's position in Kafka, and the transactional id comes from the input partition: #1 died before its save, so nothing of its batch had reached Kafka (a batch's output is sent at its save, with the offsets), and #2's producer for that partition took the same transactional id (fencing #1, were it still alive) and resumed at ${savedAt(k)}: ${effects('kafka-transactions')} (${by('kafka-transactions')?.duplicatedDeliveries ?? 0} redelivered).`,
     `So the trouble is not "offsets outside Kafka" but "offsets in each instance's own file": the store must be shared by the group, kept per partition, and written atomically with the results (D4, S).`,
   ];
 }

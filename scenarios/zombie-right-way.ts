@@ -22,9 +22,10 @@
  *   zombie's save finds a position it did not write: the transaction writes nothing for that
  *   partition and the save fails (FencedError): 0 lost, 0 duplicated effects.
  * - kafka-transactions: #2's producer for that partition (same transactional id) bumped the
- *   epoch when it started, aborting the zombie's open transaction; the zombie's next request is
- *   refused (stale epoch: INVALID_PRODUCER_EPOCH on kafkajs, PRODUCER_FENCED on platformatic):
- *   its output never reaches read_committed readers: 0/0, on both clients.
+ *   epoch when it started; the zombie had sent nothing yet (a batch's output goes at its save,
+ *   with the offsets), and its save after waking is refused (stale epoch: INVALID_PRODUCER_EPOCH
+ *   on kafkajs, PRODUCER_FENCED on platformatic): its output never reaches read_committed
+ *   readers: 0/0, on both clients.
  * - kafka-transactions/process-id, platformatic: nothing bumped the zombie's epoch, but its
  *   offsets carry the member id and generation its messages were fetched under (KIP-447); the
  *   group removed that member when its session expired and refuses the commit with
@@ -43,8 +44,8 @@
  * r = N/2 mod B were processed, not saved, when it took over. On a new assignment every
  * partition, the ones #2 kept too, starts at its saved position: atomic-store reads its store
  * again; for kafka-transactions both clients fetch the group's committed offset again (kafkajs:
- * a new OffsetManager in consumerGroup.sync), and its open transaction was aborted with the old
- * assignment. So those r come again: B + r
+ * a new OffsetManager in consumerGroup.sync), and its open transaction (output not yet sent) was
+ * dropped with the old assignment. So those r come again: B + r
  * duplicated deliveries for atomic-store and both kafka-transactions rows (measured with
  * N/2 mod B = 1 and 32, on both clients).
  */
@@ -111,7 +112,7 @@ function lesson(k: Knobs, strategies: StrategyReport[], lang: Lang, run: RunCont
       `每种做法两个实例在同一个组里。等 #2 读完自己那一份后，#1 在第 ${f} 条之后、保存之前被 SIGSTOP 冻结；会话超时后 #2 接管全部分区、读完并退出；然后 #1 收到 SIGCONT，去做它冻结前要做的保存。`,
       `file-checkpoint（两个实例共用一个文件）：文件接受了僵尸的过期保存，进度“倒退”，僵尸按它重放：丢失/重复 = ${effects('file-checkpoint')}。`,
       `atomic-store：保存在事务里先比较每个分区存储的位置是否还是自己上次读到或写入的那个；#2 已经把它推进了，所以僵尸的这一批一行也写不进去，保存失败：${effects('atomic-store')}。文件做不到这一点：它没有“比较并交换”。`,
-      `kafka-transactions（transactional id 由输入分区决定）：#2 为该分区启动同一个 transactional id 的生产者时提升了 epoch，僵尸未完成的事务被中止，它的下一个请求被拒绝（epoch 过期），输出永远到不了 read_committed 的读者：${effects('kafka-transactions')}。两个客户端上起作用的都是 transactional id 的隔离。`,
+      `kafka-transactions（transactional id 由输入分区决定）：#2 为该分区启动同一个 transactional id 的生产者时提升了 epoch；僵尸醒来后的保存（这一批的输出，然后是 offset）被拒绝（epoch 过期），输出永远到不了 read_committed 的读者：${effects('kafka-transactions')}。两个客户端上起作用的都是 transactional id 的隔离。`,
       platformatic
         ? `kafka-transactions/process-id（每个进程一个 transactional id，#2 的生产者碰不到僵尸的）：@platformatic/kafka 提交 offset 时带上消息被 fetch 时的 member id 和 generation（TxnOffsetCommit v3+：producer.ts 的 [kTransactionCommitOffset]，数据来自 messages-stream.ts 的 #pushRecords 写进每条消息的 metadata.consumer）；会话超时后组已经移除了这个成员，于是以 UNKNOWN_MEMBER_ID 拒绝了僵尸的提交（KIP-447：由消费组隔离），僵尸中止了事务：${effects(perProcessRow)}。kafkajs 做不到：它的 sendOffsets 用 TxnOffsetCommit v0–1（src/protocol/requests/txnOffsetCommit），不带成员和 generation。`
         : `kafka-transactions/process-id（每个进程一个 transactional id）：在 kafkajs 上不运行。这时只有消费组能隔离僵尸，而 kafkajs 的 sendOffsets 用 TxnOffsetCommit v0–1（src/protocol/requests/txnOffsetCommit），不带 member id 和 generation：组接受了僵尸的过期提交，分区的已提交 offset 倒退回 ${f}（实测 2 个分区时：僵尸那一批和它分区剩下的消息都输出了两次）；分区更多时僵尸还会提交它已经失去的分区里缓冲的消息，多少取决于时序。用 --client platformatic 运行可以看到消费组拒绝它（KIP-447）。`,
@@ -126,7 +127,7 @@ function lesson(k: Knobs, strategies: StrategyReport[], lang: Lang, run: RunCont
     `Two instances per design in one group. Once #2 had read its own share, #1 was frozen with SIGSTOP after message ${f}, right before saving; when its session expired #2 took every partition, drained and exited; then #1 got SIGCONT and made the save it had been about to make.`,
     `file-checkpoint (one file shared by both): the file accepted the zombie's stale save and went backwards, and the zombie replayed from it: ${effects('file-checkpoint')} lost/duplicated.`,
     `atomic-store: inside its transaction a save first checks that each partition's stored position is still the one this process last read or wrote; #2 had moved it on, so not one row of the zombie's batch was written and the save failed: ${effects('atomic-store')}. A plain file cannot do this: it has no compare-and-set.`,
-    `kafka-transactions (transactional id derived from the input partition): when #2 started the producer with the same transactional id for that partition, the epoch was bumped, the zombie's open transaction was aborted, and its next request was refused (stale epoch): its output never reaches read_committed readers: ${effects('kafka-transactions')}. On both clients this fencing comes from the transactional id.`,
+    `kafka-transactions (transactional id derived from the input partition): when #2 started the producer with the same transactional id for that partition, the epoch was bumped; the zombie's save after waking (its batch's output, then its offsets) was refused (stale epoch): its output never reaches read_committed readers: ${effects('kafka-transactions')}. On both clients this fencing comes from the transactional id.`,
     platformatic
       ? `kafka-transactions/process-id (one transactional id per process, so #2's producer never touches the zombie's): @platformatic/kafka sends the offsets with the member id and generation their messages were fetched under (TxnOffsetCommit v3+: producer.ts, [kTransactionCommitOffset], fed by the metadata.consumer that messages-stream.ts #pushRecords puts in every message); the group had removed that member when its session expired and refused the zombie's commit with UNKNOWN_MEMBER_ID (KIP-447: fenced by the group), and the zombie aborted its transaction: ${effects(perProcessRow)}. kafkajs cannot do this: its sendOffsets sends TxnOffsetCommit v0–1 (src/protocol/requests/txnOffsetCommit), without member or generation.`
       : `kafka-transactions/process-id (one transactional id per process): not run on kafkajs. Only the group could fence the zombie then, and kafkajs' sendOffsets sends TxnOffsetCommit v0–1 (src/protocol/requests/txnOffsetCommit), without member id or generation: the group accepts the zombie's stale commit and the partition's committed offset goes back to ${f} (measured with 2 partitions: the zombie's batch and the rest of its partition were output twice); with more partitions the zombie also commits buffered messages of partitions it lost, how many is timing. Run it with --client platformatic to see the group refuse it (KIP-447).`,

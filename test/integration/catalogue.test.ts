@@ -223,6 +223,9 @@ describe('the scenario catalogue on a real broker: exact counts from the mechani
       'state-snapshot': { lost: 0, duplicated: 37, redelivered: 37 },
       'kafka-transactions': redelivered,
     });
+    // A batch's output is sent at its save: the killed batch left nothing in the output topic.
+    const transactions = run('the-right-way').strategies.find((s) => s.name === 'kafka-transactions')!;
+    expect(transactions.effectStore?.source).toMatch(/read_committed: 1000 records; a read_uncommitted reader sees 1000 \(0 from aborted transactions\)$/);
   });
 
   test('crash-during-save: between results and offsets, and inside the save', () => {
@@ -238,6 +241,10 @@ describe('the scenario catalogue on a real broker: exact counts from the mechani
       'kafka-transactions/during': once,
       'state-snapshot/during': repeats,
     });
+    // Killed after sending batch 3's output and offsets, before the commit: the restarted
+    // producer's InitProducerId aborted that transaction; only read_uncommitted sees its 100.
+    const transactions = run('crash-during-save').strategies.find((s) => s.name === 'kafka-transactions/during')!;
+    expect(transactions.effectStore?.source).toMatch(/read_committed: 1000 records; a read_uncommitted reader sees 1100 \(100 from aborted transactions\)$/);
   });
 
   test('rebalance-right-way: a store the group shares follows the partition to the survivor', () => {
