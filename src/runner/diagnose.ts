@@ -2,7 +2,7 @@ import { closeSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StartedBroker } from '../broker/broker.ts';
 import { createKafka } from '../kafka/client.ts';
-import { diskFailure, EnvironmentError, UserError } from '../util/errors.ts';
+import { diskFailure, EnvironmentError, ExitCode, UserError } from '../util/errors.ts';
 import { sleep } from '../util/wait-for.ts';
 
 /**
@@ -60,8 +60,18 @@ async function brokerAnswersWithin(broker: StartedBroker, withinMs: number): Pro
   return false;
 }
 
-/** A phase's error as the user must see it: the environment's when it is the cause, the phase's own otherwise. */
+/**
+ * A phase's error as the user must see it: the environment's when it is the cause, the phase's
+ * own otherwise, and "interrupted" after Ctrl-C whichever step the abort reached (a spawn or a
+ * timer given the signal rejects with a bare AbortError).
+ */
 export async function explainPhaseFailure(error: unknown, context: { workDir: string; broker: StartedBroker; phase: string; signal?: AbortSignal }): Promise<unknown> {
-  if (error instanceof UserError || context.signal?.aborted) return error;
+  if (error instanceof UserError) return error;
+  if (context.signal?.aborted) return interruptedError(error);
   return diskFailure(error) ?? (await environmentCause(context)) ?? error;
+}
+
+/** What a run stopped by its abort signal rejects with, wherever the abort reached it. */
+export function interruptedError(cause?: unknown): UserError {
+  return new UserError('interrupted', { exitCode: ExitCode.interrupted, cause });
 }

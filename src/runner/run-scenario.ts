@@ -19,7 +19,7 @@ import { strategyProcessEntry } from './child-bundle.ts';
 import { resultsDir as defaultResultsRoot } from '../util/paths.ts';
 import { timestamp } from '../util/timestamp.ts';
 import { runPhase } from './consume-phase.ts';
-import { explainPhaseFailure } from './diagnose.ts';
+import { explainPhaseFailure, interruptedError } from './diagnose.ts';
 import { assignTriggers, planInstances, type Instance } from './instances.ts';
 import { judgeDrain, LiveFaults } from './live-faults.ts';
 import { readSurvived } from './survived.ts';
@@ -71,7 +71,7 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
   if (options.brokerStartMs !== undefined) timings['broker start'] = options.brokerStartMs;
   const phase = async <T>(name: Phase, work: () => Promise<T>): Promise<T> => {
     // Ctrl-C between phases: the next one does not start.
-    options.signal?.throwIfAborted();
+    if (options.signal?.aborted) throw interruptedError(options.signal.reason);
     await options.onPhase?.(name);
     watch.phase();
     const began = performance.now();
