@@ -19,12 +19,25 @@ export interface ClaimsRun {
 /**
  * Runs every scenario the verdicts read (with its defaults) on one started broker, `jobs` at a
  * time as `npm run scenario all` does (their waits are session timeouts; counts do not depend
- * on it), then save-cost alone (a timing), and derives every claim's verdict from those numbers.
+ * on it) — or takes them from an earlier `all` run (`evidence`, from-run.ts) —, then save-cost
+ * alone (a timing), and derives every claim's verdict from those numbers.
  */
 export async function runClaims(
-  { broker, workDir, saveCost, jobs = 3, onProgress, signal }: { broker: StartedBroker; workDir: string; saveCost: SaveCostOptions; jobs?: number; onProgress?: (text: string) => void; signal?: AbortSignal },
+  { broker, workDir, saveCost, jobs = 3, evidence, onProgress, signal }: { broker: StartedBroker; workDir: string; saveCost: SaveCostOptions; jobs?: number; evidence?: RunResult[]; onProgress?: (text: string) => void; signal?: AbortSignal },
 ): Promise<ClaimsRun> {
   const began = performance.now();
+  const results = [...(evidence ?? (await runEvidence({ broker, workDir, jobs, ...(onProgress ? { onProgress } : {}), ...(signal ? { signal } : {}) })))];
+  onProgress?.(`save-cost (${results.length + 1}/${results.length + 1}), alone: it is a timing`);
+  const cost = await measureSaveCost(saveCost, { broker, workDir: join(workDir, 'save-cost'), ...(onProgress ? { onProgress } : {}), ...(signal ? { signal } : {}) });
+  // Reported in the verdicts' order, whatever order they ran in.
+  const order: readonly string[] = evidenceScenarios;
+  results.sort((a, b) => order.indexOf(a.scenario) - order.indexOf(b.scenario));
+  return { results, saveCost: cost, verdicts: judgeClaims(claimInputsOf(results, cost)), elapsedMs: Math.round(performance.now() - began) };
+}
+
+async function runEvidence(
+  { broker, workDir, jobs, onProgress, signal }: { broker: StartedBroker; workDir: string; jobs: number; onProgress?: (text: string) => void; signal?: AbortSignal },
+): Promise<RunResult[]> {
   const scenarios = longestFirst(
     evidenceScenarios.map((name) => {
       const scenario = findScenario(name);
@@ -33,17 +46,11 @@ export async function runClaims(
     }),
   ).map((p) => p.scenario);
   let finished = 0;
-  const results: RunResult[] = await inPool(scenarios, jobs, async (scenario) => {
+  return inPool(scenarios, jobs, async (scenario) => {
     const result = await runScenario(scenario, scenario.defaults, { broker, workDir: join(workDir, scenario.name), ...(signal ? { signal } : {}) });
     onProgress?.(`${++finished}/${scenarios.length + 1} done (${scenario.name})`);
     return result;
   });
-  onProgress?.(`save-cost (${scenarios.length + 1}/${scenarios.length + 1}), alone: it is a timing`);
-  const cost = await measureSaveCost(saveCost, { broker, workDir: join(workDir, 'save-cost'), ...(onProgress ? { onProgress } : {}), ...(signal ? { signal } : {}) });
-  // Reported in the verdicts' order, whatever order they ran in.
-  const order: readonly string[] = evidenceScenarios;
-  results.sort((a, b) => order.indexOf(a.scenario) - order.indexOf(b.scenario));
-  return { results, saveCost: cost, verdicts: judgeClaims(claimInputsOf(results, cost)), elapsedMs: Math.round(performance.now() - began) };
 }
 
 export function claimInputsOf(results: readonly RunResult[], saveCost: SaveCostResult): ClaimInputs {

@@ -2,8 +2,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findScenario } from '../../scenarios/index.ts';
+import { describeBroker } from '../broker/broker.ts';
 import { chooseBrokerKind, resolveBrokerKind, startBroker } from '../broker/choose.ts';
 import { claimsMarkdown, renderClaims } from '../claims/render.ts';
+import { readEvidenceRun } from '../claims/from-run.ts';
 import { runClaims } from '../claims/run-claims.ts';
 import { detectLang } from '../report/lang.ts';
 import { screenWidth, writeHtmlReport, writeIndexHtml } from '../report/publish.ts';
@@ -15,12 +17,16 @@ import { timestamp } from '../util/timestamp.ts';
 import { parseWhole } from './save-cost-command.ts';
 import type { Io } from './scenario-command.ts';
 
-export const claimsUsage = `Usage: npm run claims -- [--lang en|zh] [--broker local] [--runs R] [--jobs J] [--json]
+export const claimsUsage = `Usage: npm run claims -- [--lang en|zh] [--broker local] [--runs R] [--jobs J] [--from FOLDER] [--json]
 
 Runs, on one broker, every scenario that is evidence for a claim of the original answer (J at
 a time, default 3), and then save-cost alone (R runs, default 3), then prints each claim (English and the original Chinese) with
 its verdict — holds / does not hold / holds only when … — derived from this run's numbers,
-and the evidence. Writes results/claims/<timestamp>/claims.json, claims.md and index.html.`;
+and the evidence. Writes results/claims/<timestamp>/claims.json, claims.md and index.html.
+
+--from FOLDER takes the evidence from an earlier "npm run scenario all" run instead of running
+it again (FOLDER: results/all/<stamp>, or any results/<scenario>/<stamp> of that run; every
+evidence scenario with its defaults, on kafkajs); only save-cost is measured.`;
 
 /** `npm run claims` (also `npm run scenario claims`). */
 export async function claimsCommand(argv: string[], io: Io): Promise<number> {
@@ -29,7 +35,7 @@ export async function claimsCommand(argv: string[], io: Io): Promise<number> {
     ({ values } = parseArgs({
       args: argv,
       strict: true,
-      options: { lang: { type: 'string' }, broker: { type: 'string' }, runs: { type: 'string' }, jobs: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: { lang: { type: 'string' }, broker: { type: 'string' }, runs: { type: 'string' }, jobs: { type: 'string' }, from: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     }));
   } catch (error) {
     throw new UserError((error as Error).message.split('\n')[0]!, { hint: 'npm run claims -- --help lists its options.' });
@@ -42,6 +48,8 @@ export async function claimsCommand(argv: string[], io: Io): Promise<number> {
   const lang = detectLang(values.lang, io.env);
   const runs = parseWhole('runs', values.runs, 3, 1, 50);
   const jobs = parseWhole('jobs', values.jobs, 3, 1, 16);
+  // Read (and refused, if it does not fit) before any broker starts.
+  const evidence = values.from === undefined ? undefined : readEvidenceRun(values.from);
   const kind = await resolveBrokerKind(chooseBrokerKind(values.broker, io.env), io.env, undefined, (line) => void io.stderr.write(`${line}\n`));
   const stamp = timestamp();
   const dir = join(resultsDir, 'claims', stamp);
@@ -58,16 +66,19 @@ export async function claimsCommand(argv: string[], io: Io): Promise<number> {
       workDir: dir,
       saveCost: { messages: 1000, runs, intervals: defaultIntervals },
       jobs,
+      ...(evidence ? { evidence } : {}),
       onProgress: (t) => progress.update(t),
       ...(io.signal ? { signal: io.signal } : {}),
     });
     progress.done();
-    for (const result of run.results) writeHtmlReport(result, findScenario(result.scenario)!);
+    // An earlier run's reports are in its own folders already.
+    if (!evidence) for (const result of run.results) writeHtmlReport(result, findScenario(result.scenario)!);
     writeIndexHtml(join(dir, 'index.html'), run.results, `kafka-offset-lab: the claims, ${stamp}`);
     const json = {
       kind: 'claims',
       time: stamp,
-      broker: run.results[0]?.broker,
+      broker: describeBroker(broker),
+      ...(values.from !== undefined ? { evidenceFrom: values.from } : {}),
       elapsedMs: run.elapsedMs,
       verdicts: run.verdicts,
       scenarios: run.results.map((r) => ({ scenario: r.scenario, knobs: r.knobs, matchesPrediction: r.matchesPrediction, resultsDir: relative(dir, r.resultsDir), strategies: r.strategies.map((s) => ({ name: s.name, lost: s.lost, duplicated: s.duplicated, duplicatedDeliveries: s.duplicatedDeliveries, produced: s.produced })) })),
@@ -75,8 +86,10 @@ export async function claimsCommand(argv: string[], io: Io): Promise<number> {
     };
     writeFileSync(join(dir, 'claims.json'), JSON.stringify(json, null, 2) + '\n');
     const notes = [
-      `run ${stamp} on ${run.results[0]?.broker.description ?? 'a broker'}; ${Math.round(run.elapsedMs / 1000)} s`,
-      'every verdict is computed from the numbers below, measured in this run (src/claims/verdicts-*.ts)',
+      `run ${stamp} on ${describeBroker(broker).description}; ${Math.round(run.elapsedMs / 1000)} s`,
+      evidence
+        ? `every verdict is computed from the numbers below: the scenarios measured in the run ${values.from}, save-cost in this one (src/claims/verdicts-*.ts)`
+        : 'every verdict is computed from the numbers below, measured in this run (src/claims/verdicts-*.ts)',
       'save-cost numbers are timings: they depend on the machine and change from run to run',
     ];
     writeFileSync(join(dir, 'claims.md'), claimsMarkdown(run.verdicts, { title: 'The claims, judged by a run of kafka-offset-lab', notes }));

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, test } from 'vitest';
 import { findScenario, scenarios } from '../../scenarios/index.ts';
+import { claimIds } from '../../src/claims/claims.ts';
+import { evidenceScenarios } from '../../src/claims/verdicts.ts';
 import type { HistoryEvent } from '../../src/history/events.ts';
 import { readRunHistory, runHistoryFiles } from '../../src/history/run-files.ts';
 import type { RunResult } from '../../src/runner/run-result.ts';
@@ -271,6 +273,10 @@ describe('the scenario catalogue on a real broker: exact counts from the mechani
     expect(new Set(result.unsupported?.map((u) => `${u.row} on ${u.client}`))).toEqual(new Set(['kafka-transactions/process-id on kafkajs']));
   });
 
+  test('seek-replay: after a commit, only resuming the same group reads nothing again', () => {
+    expect(Object.fromEntries(run('seek-replay').strategies.map((s) => [s.name, s.duplicated]))).toEqual({ resumes: 0, 'offset-reset': 1000, 'new-group': 1000, 'seek-back': 500 });
+  });
+
   test('client-semantics: its default auto-commit skips the buffered messages; handed-off work only repeats', () => {
     const result = run('client-semantics');
     const by = Object.fromEntries(result.strategies.map((s) => [s.name, `${s.lost}/${s.duplicated}`]));
@@ -290,5 +296,49 @@ describe('the scenario catalogue on a real broker: exact counts from the mechani
     expect(result.strategies.find((s) => s.name === 'kafka-transactions@platformatic')!.duplicatedDeliveries).toBe(37);
     expect(result.unsupported ?? []).toEqual([]);
     expect(result.matchesPrediction).toBe(true);
+  });
+});
+
+/**
+ * npm run claims -- --from: the verdicts of this 'all' run (the evidence scenarios are run once
+ * in the suite, here; claims without --from runs the same scenarios with the same defaults the
+ * same way, three at a time). Only save-cost is measured, with one run.
+ */
+describe('npm run claims on a real broker, from the catalogue run', { timeout: 240_000 }, () => {
+  test('16 verdicts, each with evidence read from this run', async () => {
+    const crashMidBatch = run('crash-mid-batch');
+    const child = spawn(process.execPath, ['src/cli/claims-main.ts', '--from', crashMidBatch.resultsDir, '--runs', '1', '--json'], {
+      env: cleanEnv({ KAFKA_BROKERS: inject('brokers').join(','), KAFKA_SESSION_TIMEOUT_MS: '1500', KAFKA_OFFSET_LAB_RESULTS: resultsRoot }),
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    expect(await new Promise<number | null>((resolve) => child.on('exit', resolve)), stderr).toBe(0);
+    const claims = JSON.parse(stdout) as {
+      evidenceFrom: string;
+      verdicts: Array<{ id: string; kind: string; evidence: Array<{ scenario: string; row: string; numbers: string }> }>;
+      scenarios: Array<{ scenario: string; resultsDir: string }>;
+      saveCost: { rows: Array<{ mode: string; interval: number; median: number }> };
+    };
+    expect(claims.evidenceFrom).toBe(crashMidBatch.resultsDir);
+    expect(claims.verdicts.map((v) => v.id)).toEqual([...claimIds]);
+    expect(claims.scenarios.map((s) => s.scenario)).toEqual([...evidenceScenarios]);
+    for (const v of claims.verdicts) {
+      expect(v.kind, v.id).not.toBe('not-measured');
+      expect(v.evidence.length, v.id).toBeGreaterThan(0);
+      for (const e of v.evidence) {
+        if (e.scenario === 'save-cost') {
+          const row = claims.saveCost.rows.find((r) => `${r.mode}, every ${r.interval}` === e.row)!;
+          expect(e.numbers).toBe(`${row.median} msg/s (median, timing)`);
+          continue;
+        }
+        const s = run(e.scenario).strategies.find((x) => x.name === e.row)!;
+        expect(e.numbers, `${v.id}: ${e.scenario}/${e.row}`).toMatch(new RegExp(`^lost ${s.lost}, duplicated ${s.duplicated}\\b`));
+      }
+    }
+    expect(claims.verdicts.find((v) => v.id === 'C1')!.kind).toBe('holds-only-when');
+    expect(claims.verdicts.find((v) => v.id === 'B4')!.kind).toBe('holds-only-when');
+    expect(claims.saveCost.rows.every((r) => r.median > 0)).toBe(true);
   });
 });
