@@ -1,8 +1,25 @@
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/**
+ * Files that spend most of their time waiting on a bound (a suspended consumer's stall bound, a
+ * dead broker's retries): started first, their waits overlap the files that keep both cores busy.
+ * Without a duration cache (a fresh clone, CI) vitest starts the largest files first, and these
+ * two short ones ended the run alone on idle cores (~30 s of it).
+ */
+const mostlyWaiting = ['/test/integration/hung-consumer.test.ts', '/test/broken/broker-gone.test.ts'];
+class WaitingFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const waits = (file: TestSpecification) => mostlyWaiting.some((path) => file.moduleId.endsWith(path));
+    return [...sorted.filter(waits), ...sorted.filter((file) => !waits(file))];
+  }
+}
 
 export default defineConfig({
   test: {
     reporters: ['default'],
+    sequence: { sequencer: WaitingFirst },
     projects: [
       {
         test: {
