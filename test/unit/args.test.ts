@@ -143,8 +143,8 @@ describe('--client', () => {
     expect(() => parseCli(['crash-mid-batch', '--client', 'rdkafka'])).toThrow(new UserError('--client must be kafkajs or platformatic, got "rdkafka"'));
   });
 
-  test('--jobs: three by default, 1 to 16 when given, anything else is one clear line', () => {
-    expect(parseCli(['all']).jobs).toBe(3);
+  test('--jobs: four by default, 1 to 16 when given, anything else is one clear line', () => {
+    expect(parseCli(['all']).jobs).toBe(4);
     expect(parseCli(['all', '--jobs', '5']).jobs).toBe(5);
     expect(() => parseCli(['all', '--jobs', '0'])).toThrow(new UserError('--jobs must be from 1 to 16, got "0"'));
     expect(() => parseCli(['all', '--jobs', 'many'])).toThrow(new UserError('--jobs must be a whole number, got "many"'));
