@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { findScenario } from '../../scenarios/index.ts';
 import { describeBroker } from '../broker/broker.ts';
 import { chooseBrokerKind, resolveBrokerKind, startBroker } from '../broker/choose.ts';
+import { connectTeachingBroker, lessonBrokerFor } from '../broker/teaching.ts';
 import { claimsMarkdown, renderClaims } from '../claims/render.ts';
 import { readEvidenceRun } from '../claims/from-run.ts';
 import { runClaims } from '../claims/run-claims.ts';
@@ -50,7 +51,11 @@ export async function claimsCommand(argv: string[], io: Io): Promise<number> {
   const jobs = parseWhole('jobs', values.jobs, 3, 1, 16);
   // Read (and refused, if it does not fit) before any broker starts.
   const evidence = values.from === undefined ? undefined : readEvidenceRun(values.from);
-  const kind = await resolveBrokerKind(chooseBrokerKind(values.broker, io.env), io.env, undefined, (line) => void io.stderr.write(`${line}\n`));
+  const choice = chooseBrokerKind(values.broker, io.env);
+  const say = (line: string) => void io.stderr.write(`${line}\n`);
+  // The lesson broker of `npm run broker`, when one runs, as `npm run scenario` finds it.
+  const lesson = await lessonBrokerFor(choice, io.env, say);
+  const kind = lesson ? 'external' : await resolveBrokerKind(choice, io.env, undefined, say);
   const stamp = timestamp();
   const dir = join(resultsDir, 'claims', stamp);
   mkdirSync(dir, { recursive: true });
@@ -59,7 +64,9 @@ export async function claimsCommand(argv: string[], io: Io): Promise<number> {
   const progress = new Progress(io.stderr, { quiet: values.json === true });
   try {
     progress.startPhase('broker start');
-    await using broker = await startBroker(kind, { logPath: join(dir, 'broker.log'), onProgress: (t) => progress.update(t), signal: io.signal }, io.env);
+    await using broker = lesson
+      ? connectTeachingBroker(lesson)
+      : await startBroker(kind, { logPath: join(dir, 'broker.log'), onProgress: (t) => progress.update(t), signal: io.signal }, io.env);
     progress.startPhase('claims');
     const run = await runClaims({
       broker,

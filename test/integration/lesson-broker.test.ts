@@ -6,6 +6,7 @@ import { expect, test } from 'vitest';
 import { createKafka } from '../../src/kafka/client.ts';
 import { waitFor } from '../../src/util/wait-for.ts';
 import { cleanEnv } from '../env.ts';
+import { writeAllRun } from '../fixtures/all-run.ts';
 import { descendants, isBroker, stillRunning } from '../processes.ts';
 
 interface Run {
@@ -62,6 +63,11 @@ test('npm run broker: a second process finds the lesson broker and uses it with 
     // A 10 s session would hold the restart at least ~9 s (the killed members' sessions).
     expect(result.timings['restart+drain']).toBeLessThan(8000);
     expect(result.timings['broker start']).toBeLessThan(1000);
+
+    // npm run claims finds it too (here the verdicts of a finished 'all' run: only save-cost runs).
+    const claims = await scenario(['claims', '--from', writeAllRun(), '--runs', '1', '--json']);
+    expect(claims.code, claims.stderr).toBe(0);
+    expect(JSON.parse(claims.stdout).broker).toMatchObject({ brokers: [address], description: expect.stringContaining('the lesson broker (npm run broker') });
 
     // KAFKA_BROKERS naming the lesson broker keeps the teaching session too; --keep leaves topic and groups.
     const kept = await scenario(['crash-mid-batch', '--keep', '--lang', 'en'], { KAFKA_BROKERS: address, COLUMNS: '200' });

@@ -1,36 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { findScenario } from '../../scenarios/index.ts';
 import { readEvidenceRun } from '../../src/claims/from-run.ts';
 import { evidenceScenarios } from '../../src/claims/verdicts.ts';
 import { UserError } from '../../src/util/errors.ts';
 import { cleanEnv } from '../env.ts';
+import { allRunStamp, writeAllRun } from '../fixtures/all-run.ts';
 
-const stamp = '2026-12-03T10-00-00-000';
-
-/** A results folder laid out as `npm run scenario all` leaves it, each result.json as `edit` makes it. */
-function allRun(edit: (name: string, result: Record<string, unknown>) => Record<string, unknown> | undefined = (_, r) => r): string {
-  const root = mkdtempSync(join(tmpdir(), 'kol-from-run-'));
-  mkdirSync(join(root, 'all', stamp), { recursive: true });
-  for (const name of evidenceScenarios) {
-    const result = edit(name, {
-      scenario: name,
-      knobs: { ...findScenario(name)!.defaults },
-      client: 'kafkajs',
-      broker: { kind: 'local', brokers: ['127.0.0.1:1'], description: 'a broker' },
-      matchesPrediction: true,
-      strategies: [{ name: 'manual-commit', produced: 1000, lost: 0, duplicated: 37, duplicatedDeliveries: 37, delivered: 1037 }],
-      resultsDir: '/where/it/was/written',
-    });
-    if (!result) continue;
-    mkdirSync(join(root, name, stamp), { recursive: true });
-    writeFileSync(join(root, name, stamp, 'result.json'), JSON.stringify(result));
-  }
-  return join(root, 'all', stamp);
-}
+const stamp = allRunStamp;
+const allRun = writeAllRun;
 
 const refusal = (folder: string): string => {
   try {
