@@ -57,7 +57,7 @@ export function containerEnvironment(): Record<string, string> {
     ...Object.fromEntries(Object.entries(settings).map(([property, value]) => [propertyToEnv(property), value])),
     CLUSTER_ID: newClusterId(),
     // Same heap as the local JVM broker (the image's default is 1 GB), and the same JIT and
-    // collector instead of the image's G1 and full JIT: a container start 4.5 → 3.3–4.1 s, a
+    // collector instead of the image's G1 and full JIT: a container start 4.5 → 2.9–4.1 s, a
     // crash-mid-batch run 10.6–11.3 → 6.1–7.0 CPU-s in all (README, Timings). The image's
     // entry point adds its class archive to these options (scripts/kafka-image, like apache/kafka's).
     KAFKA_HEAP_OPTS: '-Xms256m -Xmx768m',

@@ -85,7 +85,7 @@ describe('the automatic broker choice', () => {
   });
 });
 
-test('the scenario command loads testcontainers only to start a container (~0.3 CPU-s of every other start)', () => {
+test('the scenario command loads testcontainers only to start a container (~0.2 CPU-s of every other start)', () => {
   const loaded = (script: string) =>
     execFileSync(process.execPath, ['--input-type=module', '-e', `${script}\nconst { createRequire } = await import('node:module');\nconsole.log(Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('/node_modules/testcontainers/')));`], { encoding: 'utf8' }).trim();
   expect(loaded("await import('./src/cli/scenario-command.ts');")).toBe('false');
