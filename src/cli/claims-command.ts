@@ -3,8 +3,8 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findScenario } from '../../scenarios/index.ts';
 import { describeBroker } from '../broker/broker.ts';
-import { chooseBrokerKind, resolveBrokerKind, startBroker } from '../broker/choose.ts';
-import { connectTeachingBroker, lessonBrokerFor } from '../broker/teaching.ts';
+import { chooseBrokerKind } from '../broker/choose.ts';
+import { chooseRunBroker, openRunBroker } from '../broker/run-broker.ts';
 import { claimsMarkdown, renderClaims } from '../claims/render.ts';
 import { readEvidenceRun } from '../claims/from-run.ts';
 import { runClaims } from '../claims/run-claims.ts';
@@ -54,8 +54,7 @@ export async function claimsCommand(argv: string[], io: Io): Promise<number> {
   const choice = chooseBrokerKind(values.broker, io.env);
   const say = (line: string) => void io.stderr.write(`${line}\n`);
   // The lesson broker of `npm run broker`, when one runs, as `npm run scenario` finds it.
-  const lesson = await lessonBrokerFor(choice, io.env, say);
-  const kind = lesson ? 'external' : await resolveBrokerKind(choice, io.env, undefined, say);
+  const runBroker = await chooseRunBroker(choice, io.env, say);
   const stamp = timestamp();
   const dir = join(resultsDir, 'claims', stamp);
   mkdirSync(dir, { recursive: true });
@@ -64,9 +63,7 @@ export async function claimsCommand(argv: string[], io: Io): Promise<number> {
   const progress = new Progress(io.stderr, { quiet: values.json === true });
   try {
     progress.startPhase('broker start');
-    await using broker = lesson
-      ? connectTeachingBroker(lesson)
-      : await startBroker(kind, { logPath: join(dir, 'broker.log'), onProgress: (t) => progress.update(t), signal: io.signal }, io.env);
+    await using broker = await openRunBroker(runBroker, { logPath: join(dir, 'broker.log'), onProgress: (t) => progress.update(t), signal: io.signal }, io.env);
     progress.startPhase('claims');
     const run = await runClaims({
       broker,

@@ -1,9 +1,9 @@
 import { join, relative } from 'node:path';
 import { makeFolder } from '../util/make-folder.ts';
 import { scenarios, findScenario } from '../../scenarios/index.ts';
-import { chooseBrokerKind, resolveBrokerKind, startBroker } from '../broker/choose.ts';
+import { chooseBrokerKind } from '../broker/choose.ts';
 import { ensureKafkaToolsJar } from '../broker/kafka-jars.ts';
-import { connectTeachingBroker, lessonBrokerFor } from '../broker/teaching.ts';
+import { chooseRunBroker, openRunBroker } from '../broker/run-broker.ts';
 import { colorsFor } from '../report/colors.ts';
 import { detectLang } from '../report/lang.ts';
 import { renderSummary } from '../report/summary.ts';
@@ -84,8 +84,8 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
   const brokerChoice = chooseBrokerKind(options.broker, io.env);
   const say = (line: string) => void io.stderr.write(`${line}\n`);
   // The lesson broker of `npm run broker`, when one runs (found without any configuration).
-  const lesson = await lessonBrokerFor(brokerChoice, io.env, say);
-  const brokerKind = lesson ? 'external' : await resolveBrokerKind(brokerChoice, io.env, undefined, say);
+  const runBroker = await chooseRunBroker(brokerChoice, io.env, say);
+  const brokerKind = runBroker.kind;
   if (options.keep && brokerKind !== 'external') {
     throw new UserError("--keep leaves the run's topic and groups on the broker, but this run's broker is disposable: it is deleted when the run ends.", {
       hint: 'Start a broker for the lesson with `npm run broker` in another terminal (runs find it by themselves), or use a cluster with KAFKA_BROKERS.',
@@ -125,9 +125,7 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
     progress.startPhase('broker start');
     const began = performance.now();
     // Disposed (killed, container removed) when this block is left, however it is left; the lesson broker is not ours to stop.
-    await using broker = lesson
-      ? connectTeachingBroker(lesson)
-      : await startBroker(brokerKind, { logPath: join(brokerDir, 'broker.log'), onProgress: (text) => progress.update(text), signal: io.signal }, io.env);
+    await using broker = await openRunBroker(runBroker, { logPath: join(brokerDir, 'broker.log'), onProgress: (text) => progress.update(text), signal: io.signal }, io.env);
     const brokerStartMs = Math.round(performance.now() - began);
     const runOne = ({ scenario, knobs }: (typeof plan)[number], index: number) => {
       current = workDirOf(scenario.name);
