@@ -6,6 +6,7 @@ import { waitFor } from '../../src/util/wait-for.ts';
 import { kafkaTransactions, transactionalIdFor } from '../../src/strategies/kafka-transactions.ts';
 import { deliveries } from '../unit/strategies/fake-runtime.ts';
 import { brokerBackedConsumer } from './group-offsets.ts';
+import { createTopicsAndWait } from './new-topics.ts';
 
 /**
  * What the kafka-transactions strategy relies on, proven with kafkajs 2.2.4 against the
@@ -23,7 +24,7 @@ describe('Kafka transactions with kafkajs (consume–transform–produce)', () =
     await admin.connect();
     const topic = unique('in');
     const outputTopic = unique('out');
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }, { topic: outputTopic, numPartitions: 1 }], waitForLeaders: true });
+    await createTopicsAndWait(admin, [{ topic, numPartitions: 1 }, { topic: outputTopic, numPartitions: 1 }]);
     const committedOffset = async (groupId: string) => (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions[0]?.offset;
     return { admin, topic, outputTopic, groupId: unique('group'), committedOffset };
   }

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { inject } from 'vitest';
 import { createKafka } from '../../src/kafka/client.ts';
 import { waitFor } from '../../src/util/wait-for.ts';
+import { createTopicsAndWait } from './new-topics.ts';
 
 /**
  * kafkajs 2.2.4 (Feb 2023) predates Kafka 4 (KIP-896 removed old protocol versions).
@@ -16,7 +17,7 @@ describe('kafkajs 2.2.4 against the broker', () => {
     await admin.connect();
     const topic = unique('basic');
     const groupId = unique('group');
-    await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
+    await createTopicsAndWait(admin, [{ topic, numPartitions: 2 }]);
 
     const producer = kafka().producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
@@ -60,7 +61,7 @@ describe('kafkajs 2.2.4 against the broker', () => {
     await admin.connect();
     const topic = unique('tx');
     const groupId = unique('txgroup');
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await createTopicsAndWait(admin, [{ topic, numPartitions: 1 }]);
     const producer = kafka().producer({ transactionalId: unique('txid'), idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
 

@@ -9,6 +9,7 @@ import { RunResources } from '../../src/kafka/run-resources.ts';
 import { setGroupOffsets } from '../../src/kafka/set-group-offsets.ts';
 import { runScenario } from '../../src/runner/run-scenario.ts';
 import { sharedBroker } from './shared-broker.ts';
+import { createTopicsAndWait } from './new-topics.ts';
 
 /** The suite's broker seen as somebody else's cluster: the harness must clean up and touch nothing else. */
 const asExternal = (): StartedBroker => ({ ...sharedBroker(), kind: 'external', disposable: false });
@@ -22,7 +23,7 @@ async function foreignSetup() {
   const suffix = `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
   const topic = `orders-${suffix}`;
   const group = `billing-${suffix}`;
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+  await createTopicsAndWait(admin, [{ topic, numPartitions: 1 }]);
   const producer = kafka.producer();
   await producer.connect();
   await producer.send({ topic, messages: Array.from({ length: 50 }, (_, i) => ({ value: `order ${i}` })) });

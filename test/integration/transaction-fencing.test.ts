@@ -6,6 +6,7 @@ import { TransactionFencedError, type TransactionalProducer } from '../../src/co
 import { formatOutputRecord, readOutputTopic } from '../../src/effects/output-topic.ts';
 import { createKafka } from '../../src/kafka/client.ts';
 import { waitFor } from '../../src/util/wait-for.ts';
+import { createTopicsAndWait } from './new-topics.ts';
 
 /**
  * Who refuses a zombie's transactional offset commit when the transactional id does not fence
@@ -25,7 +26,7 @@ describe('transactional offset commits of a member the group no longer has', () 
     const admin = kafka.admin();
     await admin.connect();
     const [topic, output] = [unique('in'), unique('out')];
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }, { topic: output, numPartitions: 1 }], waitForLeaders: true });
+    await createTopicsAndWait(admin, [{ topic, numPartitions: 1 }, { topic: output, numPartitions: 1 }]);
     const producer = new Producer(base('txfence-producer'));
     await producer.send({ messages: Array.from({ length: 10 }, (_, i) => ({ topic, value: Buffer.from(`v${i}`), partition: 0 })) });
     await producer.close();
