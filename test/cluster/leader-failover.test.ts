@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,8 +8,6 @@ import { readRunHistory, runHistoryFiles } from '../../src/history/run-files.ts'
 import { offsetsTopic, partitionsOf, withAdmin } from '../../src/broker/cluster-metadata.ts';
 import { startLocalCluster } from '../../src/broker/local-cluster.ts';
 import { runScenario } from '../../src/runner/run-scenario.ts';
-import { waitFor } from '../../src/util/wait-for.ts';
-import { cleanEnv } from '../env.ts';
 import { descendants, isBroker, stillRunning } from '../processes.ts';
 
 /**
@@ -88,15 +85,4 @@ describe('--broker cluster: three KRaft nodes on 127.0.0.1', () => {
     expect(existsSync(dataDirs[0]!)).toBe(false);
   });
 
-  test('a harness killed with SIGKILL takes all three nodes with it', async () => {
-    const harness = spawn(process.execPath, ['test/fixtures/start-broker-and-wait.ts', join(logDir, 'orphan.log'), 'cluster'], { stdio: ['ignore', 'pipe', 'inherit'], env: cleanEnv() });
-    await new Promise<void>((resolve, reject) => {
-      harness.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
-      harness.once('exit', (code) => reject(new Error(`fixture exited early with ${code}`)));
-    });
-    const mine = brokersBelow(harness.pid!);
-    expect(mine.size).toBe(6);
-    harness.kill('SIGKILL');
-    await waitFor(() => stillRunning(mine.keys()).length === 0, { maxWaitMs: 20_000, description: 'the orphaned nodes to be killed' });
-  });
 });

@@ -54,6 +54,20 @@ describe('the local JVM broker is a disposable object', () => {
     await waitFor(() => !existsSync(dataDir!), { maxWaitMs: 5_000, description: 'the data folder to be removed' });
   });
 
+  // Here, not in test/cluster/: the cluster file runs alone after the pool (see vitest.config.ts),
+  // and this needs no failover, only three more JVMs under the same watchdogs.
+  test('a harness killed with SIGKILL takes all three nodes of its cluster with it', async () => {
+    const harness = spawn(process.execPath, ['test/fixtures/start-broker-and-wait.ts', join(logDir, 'orphan-cluster.log'), 'cluster'], { stdio: ['ignore', 'pipe', 'inherit'], env: cleanEnv() });
+    await new Promise<void>((resolve, reject) => {
+      harness.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+      harness.once('exit', (code) => reject(new Error(`fixture exited early with ${code}`)));
+    });
+    const mine = brokersBelow(harness.pid!);
+    expect(mine.size).toBe(6); // three watchdogs and their JVMs
+    harness.kill('SIGKILL');
+    await waitFor(() => stillRunning(mine.keys()).length === 0, { maxWaitMs: 20_000, description: 'the orphaned nodes to be killed' });
+  });
+
   test('a broker that is not ready in time is reported with its last log lines and stopped', async () => {
     const error = await startLocalJvmBroker({ logPath: join(logDir, 'c.log'), readyTimeoutMs: 200 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EnvironmentError);
