@@ -92,6 +92,13 @@ export class RunResources {
     this.assertOwned(topic, 'delete');
     await this.admin.deleteTopics({ topics: [topic] });
     this.topics.delete(topic);
+    // DeleteTopics answers once the controller has deleted it; a broker's metadata can list it a
+    // moment longer (seen in CI, four test files at a time). Done means a listing no longer shows it.
+    await waitFor(async () => !(await this.admin.listTopics()).includes(topic), {
+      maxWaitMs: 10_000,
+      intervalMs: 100,
+      description: `topic ${topic} to be gone from the cluster's metadata`,
+    });
   }
 
   /**
