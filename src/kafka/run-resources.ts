@@ -3,6 +3,7 @@ import type { ReplicaAssignment } from '../broker/broker.ts';
 import { UserError } from '../util/errors.ts';
 import { sleep, waitFor } from '../util/wait-for.ts';
 import { setGroupOffsets, type PartitionOffset } from './set-group-offsets.ts';
+import { waitForLeaders } from './topic.ts';
 
 /** Every topic and group the harness creates starts with this prefix, then the run id. */
 export const resourcePrefix = 'kol-';
@@ -43,21 +44,10 @@ export class RunResources {
   async createTopic(topic: string, partitions: number, replicas?: ReplicaAssignment[]): Promise<void> {
     this.assertPrefixed(topic);
     const spec = replicas ? { topic, replicaAssignment: replicas } : { topic, numPartitions: partitions, replicationFactor: 1 };
-    // kafkajs's own wait for leaders retries only LEADER_NOT_AVAILABLE, but a KRaft broker's metadata
-    // can answer UNKNOWN_TOPIC_OR_PARTITION for a moment after the creation (seen with three runs at
-    // once): wait here instead, on any retriable error, until every partition has a leader.
     const created = await this.admin.createTopics({ topics: [spec], waitForLeaders: false });
     if (!created) throw new UserError(`topic "${topic}" already exists; the harness only uses topics it creates.`);
     this.topics.add(topic);
-    const expected = replicas ? replicas.length : partitions;
-    await waitFor(
-      async () => {
-        const { topics } = await this.admin.fetchTopicMetadata({ topics: [topic] });
-        const found = topics[0]?.partitions ?? [];
-        return found.length === expected && found.every((p) => p.leader >= 0);
-      },
-      { maxWaitMs: 30_000, intervalMs: 100, description: `the leaders of the new topic ${topic}`, retryOn: (error) => (error as { retriable?: boolean }).retriable === true },
-    );
+    await waitForLeaders(this.admin, [{ topic, partitions: replicas ? replicas.length : partitions }]);
   }
 
   /** Deletes records before `offset` (retention experiments), on this run's own topics only. */

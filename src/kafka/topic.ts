@@ -73,3 +73,23 @@ export async function topicOffsets(admin: Admin, topic: string): Promise<{ logSt
   }
   return { logStart, end };
 }
+
+/**
+ * Waits until each topic has `partitions` partitions, every one with a leader. kafkajs's own
+ * `waitForLeaders` retries only LEADER_NOT_AVAILABLE, but a KRaft broker's metadata can answer
+ * UNKNOWN_TOPIC_OR_PARTITION for a moment after a creation (seen with runs, and test files, at
+ * once): this waits on any retriable error.
+ */
+export async function waitForLeaders(admin: Admin, topics: ReadonlyArray<{ topic: string; partitions: number }>): Promise<void> {
+  const names = topics.map((t) => t.topic);
+  await waitFor(
+    async () => {
+      const found = (await admin.fetchTopicMetadata({ topics: names })).topics;
+      return topics.every(({ topic, partitions }) => {
+        const led = found.find((f) => f.name === topic)?.partitions ?? [];
+        return led.length === partitions && led.every((p) => p.leader >= 0);
+      });
+    },
+    { maxWaitMs: 30_000, intervalMs: 100, description: `the leaders of ${names.join(', ')}`, retryOn: (error) => (error as { retriable?: boolean }).retriable === true },
+  );
+}
