@@ -36,13 +36,13 @@ export async function waitUntilReady(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<void> {
   const timeoutMs = readyTimeoutMs(options, env);
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   const admin = createKafka(brokers, 'kafka-offset-lab-ready', { connectionTimeout: 500, retries: 0 }).admin();
   try {
     for (;;) {
       if (options.signal?.aborted) throw interruptedWhileStarting();
       if (hasExited()) throw fail(exitedWhat);
-      if (Date.now() > deadline) throw fail(`the broker was not ready after ${Math.round(timeoutMs / 1000)} s`);
+      if (performance.now() > deadline) throw fail(`the broker was not ready after ${Math.round(timeoutMs / 1000)} s`);
       try {
         await admin.connect();
         const cluster = await admin.describeCluster();

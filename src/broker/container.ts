@@ -89,7 +89,7 @@ export async function startContainerBroker(
   env: NodeJS.ProcessEnv = process.env,
   detectDocker: DockerDetector = probeDockerEngine,
 ): Promise<StartedBroker> {
-  const began = Date.now();
+  const began = performance.now();
   const docker = await detectDocker(env);
   if (!docker.reachable) {
     throw new EnvironmentError(`--broker container needs a Docker engine: ${docker.reason}.`, {
@@ -170,7 +170,7 @@ export async function startContainerBroker(
       brokers,
       description: `Apache Kafka${version ? ` ${version}` : ''}, container ${image} (testcontainers) on ${brokers[0]}`,
       kafkaVersion: version,
-      readyMs: Date.now() - began,
+      readyMs: Math.round(performance.now() - began),
       disposable: true,
       stop,
       [Symbol.asyncDispose]: stop,

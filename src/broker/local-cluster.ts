@@ -43,7 +43,7 @@ interface Node {
 }
 
 export async function startLocalCluster(options: BrokerStartOptions): Promise<StartedBroker> {
-  const began = Date.now();
+  const began = performance.now();
   const java = findJava();
   const libs = await ensureKafkaJars(options.onProgress);
   const version = kafkaVersion();
@@ -111,10 +111,10 @@ export async function startLocalCluster(options: BrokerStartOptions): Promise<St
     },
     restartNode: async (id) => {
       const node = nodeOf(id);
-      const restarted = Date.now();
+      const restarted = performance.now();
       restartJvm(node.watchdog);
       await ready(node);
-      return Date.now() - restarted;
+      return Math.round(performance.now() - restarted);
     },
     partitionLeader: (topic, partition) => leaderOf(brokers, topic, partition),
     groupCoordinator: (groupId) => coordinatorOf(brokers, groupId),
@@ -129,7 +129,7 @@ export async function startLocalCluster(options: BrokerStartOptions): Promise<St
     brokers,
     description: `Apache Kafka ${version}, local three-node KRaft cluster (Java ${java.major}) on ${brokers.join(',')}`,
     kafkaVersion: version,
-    readyMs: Date.now() - began,
+    readyMs: Math.round(performance.now() - began),
     disposable: true,
     cluster: control,
     stop,

@@ -36,7 +36,7 @@ export interface LocalJvmOptions {
 }
 
 export async function startLocalJvmBroker(options: BrokerStartOptions & LocalJvmOptions): Promise<StartedBroker & { listeners: Record<string, string> }> {
-  const began = Date.now();
+  const began = performance.now();
   const java = findJava();
   const libs = await ensureKafkaJars(options.onProgress);
   const version = kafkaVersion();
@@ -93,17 +93,17 @@ export async function startLocalJvmBroker(options: BrokerStartOptions & LocalJvm
     await waitUntilDown(port);
   };
   const restart = async () => {
-    const began = Date.now();
+    const began = performance.now();
     restartJvm(watchdog);
     await ready();
-    return Date.now() - began;
+    return Math.round(performance.now() - began);
   };
   return {
     kind: 'local',
     brokers,
     description: `Apache Kafka ${version}, local JVM (KRaft, Java ${java.major}) on ${brokers[0]}`,
     kafkaVersion: version,
-    readyMs: Date.now() - began,
+    readyMs: Math.round(performance.now() - began),
     disposable: true,
     listeners,
     crash,

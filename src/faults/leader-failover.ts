@@ -64,7 +64,7 @@ async function failOver(
 ): Promise<void> {
   const before = await currentRoles(cluster, live);
   await cluster.killNode(node);
-  const killedAt = Date.now();
+  const killedAt = performance.now();
   live.note(`SIGKILL node ${node}, which ${describeRoles(node, before) || 'has no role any more'}, while the consumers run`);
   release(); // the consumers go on while the cluster fails over
   const after = await waitFor(
@@ -76,7 +76,7 @@ async function failOver(
     { maxWaitMs: failoverWithinMs, intervalMs: 100, description: `a new leader and coordinator after node ${node} was killed` },
   );
   const coordinators = [...new Set(after.coordinators.values())].join(', ');
-  live.note(`failover after ${seconds(Date.now() - killedAt)}: partition 0 is led by node ${after.leader}, the groups are coordinated by node ${coordinators}`);
+  live.note(`failover after ${seconds(performance.now() - killedAt)}: partition 0 is led by node ${after.leader}, the groups are coordinated by node ${coordinators}`);
   await sleep(downMs);
   const readyMs = await cluster.restartNode(node);
   live.note(`node ${node} restarted on its data, ready after ${seconds(readyMs)}`);

@@ -44,7 +44,7 @@ export function resultsDiskProblem(workDir: string): EnvironmentError | undefine
 
 /** Asks the cluster for its metadata on a fresh connection, a few times, until `withinMs`. */
 async function brokerAnswersWithin(broker: StartedBroker, withinMs: number): Promise<boolean> {
-  const until = Date.now() + withinMs;
+  const until = performance.now() + withinMs;
   do {
     const admin = createKafka(broker.brokers, 'kol-broker-probe', { connectionTimeout: 1000, requestTimeout: 2000, retries: 0, security: broker.security }).admin();
     try {
@@ -56,7 +56,7 @@ async function brokerAnswersWithin(broker: StartedBroker, withinMs: number): Pro
     } finally {
       await admin.disconnect().catch(() => {});
     }
-  } while (Date.now() < until);
+  } while (performance.now() < until);
   return false;
 }
 

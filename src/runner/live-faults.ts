@@ -22,7 +22,7 @@ export class LiveFaults {
   private readonly ownerOf: Map<string, Fault>;
   private readonly instances: readonly Instance[];
   /** For the stall watch: the last message, start or continue of any process, and who holds at a trigger. */
-  #lastSignOfLife = Date.now();
+  #lastSignOfLife = performance.now();
   readonly #holding = new Set<string>();
   /** Processes that said they finished their share, and faults waiting for that. */
   readonly #idle = new WeakSet<RunningChild>();
@@ -87,9 +87,10 @@ export class LiveFaults {
 
   /** Something happened (a process started, spoke, was let go, or exited). */
   touch(): void {
-    this.#lastSignOfLife = Date.now();
+    this.#lastSignOfLife = performance.now();
   }
 
+  /** performance.now(): monotonic, so a step of the machine's clock is no silence. */
   lastSignOfLife(): number {
     return this.#lastSignOfLife;
   }

@@ -13,7 +13,11 @@ import type { RunningChild } from './supervisor.ts';
  */
 export const stallBoundMs = (sessionTimeoutMs: number) => Math.max(20_000, 2 * sessionTimeoutMs + 10_000);
 
-/** What the watch needs from the phase: when the processes last showed life, and whether a fault holds one. */
+/**
+ * What the watch needs from the phase: when the processes last showed life (performance.now(), never
+ * the wall clock: a machine whose clock is stepped forward — NTP, a VM resumed — would otherwise see
+ * every process of a healthy run silent at once), and whether a fault holds one.
+ */
 export interface LifeSigns {
   lastSignOfLife(): number;
   anyHolding(): boolean;
@@ -28,7 +32,7 @@ export function watchForStall(live: LifeSigns, children: readonly RunningChild[]
   let timer: NodeJS.Timeout | undefined;
   const stalled = new Promise<never>((_, reject) => {
     timer = setInterval(() => {
-      if (live.anyHolding() || Date.now() - live.lastSignOfLife() < boundMs) return;
+      if (live.anyHolding() || performance.now() - live.lastSignOfLife() < boundMs) return;
       reject(stallError(running().length > 0 ? running() : [...children], boundMs));
     }, 1000);
   });

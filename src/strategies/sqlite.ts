@@ -34,12 +34,12 @@ const SQLITE_BUSY = 5;
 
 /** Runs `work` again while SQLite answers SQLITE_BUSY, for up to `maxWaitMs` (synchronous: the store is opened before the member joins its group). */
 function whileLocked(work: () => void, maxWaitMs = 10_000): void {
-  const deadline = Date.now() + maxWaitMs;
+  const deadline = performance.now() + maxWaitMs;
   for (;;) {
     try {
       return work();
     } catch (error) {
-      if ((error as { errcode?: number }).errcode !== SQLITE_BUSY || Date.now() > deadline) throw error;
+      if ((error as { errcode?: number }).errcode !== SQLITE_BUSY || performance.now() > deadline) throw error;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
     }
   }

@@ -22,7 +22,7 @@ export class Progress {
   startPhase(phase: string): void {
     this.phase = phase;
     this.detail = '';
-    this.phaseStart = Date.now();
+    this.phaseStart = performance.now();
     if (this.quiet) return;
     if (this.live) {
       this.timer ??= setInterval(() => this.render(), 100);
@@ -39,7 +39,7 @@ export class Progress {
 
   private render(): void {
     const spinner = '⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏'[this.frame++ % 10];
-    const seconds = ((Date.now() - this.phaseStart) / 1000).toFixed(1);
+    const seconds = ((performance.now() - this.phaseStart) / 1000).toFixed(1);
     const columns = this.stream.columns ?? 100;
     const line = `${spinner} ${this.phase} ${seconds} s ${this.detail}`.slice(0, columns - 1);
     this.stream.write(`\r\x1b[2K${line}`);

@@ -13,7 +13,7 @@ export async function waitFor<T>(
     retryOn = () => true,
   }: { maxWaitMs: number; intervalMs?: number; description: string; retryOn?: (error: unknown) => boolean },
 ): Promise<T> {
-  const deadline = Date.now() + maxWaitMs;
+  const deadline = performance.now() + maxWaitMs; // monotonic: a clock step neither ends nor stretches the wait
   let lastError: unknown;
   for (;;) {
     try {
@@ -24,7 +24,7 @@ export async function waitFor<T>(
       if (!retryOn(error)) throw error;
       lastError = error;
     }
-    if (Date.now() >= deadline) {
+    if (performance.now() >= deadline) {
       const reason = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
       throw new Error(`timed out after ${maxWaitMs} ms waiting for ${description}${reason}`);
     }

@@ -21,9 +21,9 @@ let clusterPids: number[] = [];
 let startMs = 0;
 
 beforeAll(async () => {
-  const began = Date.now();
+  const began = performance.now();
   cluster = await startLocalCluster({ logPath: join(logDir, 'cluster.log') });
-  startMs = Date.now() - began;
+  startMs = performance.now() - began;
   clusterPids = [...brokersBelow(process.pid).keys()];
   process.stderr.write(`three-node cluster ready after ${(startMs / 1000).toFixed(1)} s\n`);
 });

@@ -11,12 +11,12 @@ import { sharedBroker } from './shared-broker.ts';
 test('a consumer suspended for good: the run stops at the stall bound (20 s), names it and its log, exit 3, no counts, no child left', async () => {
   const resultsRoot = mkdtempSync(join(tmpdir(), 'kol-test-results-'));
   const workDir = join(resultsRoot, 'hung');
-  const began = Date.now();
+  const began = performance.now();
   const error = await runScenario(hungConsumer, hungConsumer.defaults, { broker: sharedBroker(), workDir }).then(
     () => undefined,
     (e: unknown) => e,
   );
-  const elapsed = Date.now() - began;
+  const elapsed = performance.now() - began;
   const failure = runFailure(error, [workDir]);
   expect(failure.exitCode).toBe(ExitCode.environment);
   expect(failure.message).toMatch(/^file-checkpoint \(pid \d+\) made no progress for 20 s .*no counts from this run: file-checkpoint had been suspended \(SIGSTOP\)/);

@@ -54,9 +54,9 @@ describe('Kafka transactions with kafkajs (consume–transform–produce)', () =
 
     const successor = kafka.producer({ transactionalId: transactionalIdFor(groupId, 0), idempotent: true, maxInFlightRequests: 1, transactionTimeout: 10_000 });
     await successor.connect();
-    const started = Date.now();
+    const started = performance.now();
     const transaction = await successor.transaction(); // InitProducerId: aborts the old one first
-    const initMs = Date.now() - started;
+    const initMs = performance.now() - started;
     await transaction.send({ topic: outputTopic, messages: [{ value: formatOutputRecord({ partition: 0, offset: 0, seq: 100 }) }] });
     await transaction.sendOffsets({ consumerGroupId: groupId, topics: [{ topic, partitions: [{ partition: 0, offset: '3' }] }] });
     await transaction.commit();

@@ -72,7 +72,7 @@ describe('the stall watch', () => {
     };
     return { child, running };
   };
-  const silent = { lastSignOfLife: () => Date.now() - 60_000, anyHolding: () => false };
+  const silent = { lastSignOfLife: () => performance.now() - 60_000, anyHolding: () => false };
 
   test('a silent process that runs is ours to explain (exit 4); one suspended by SIGSTOP is the environment (exit 3)', async () => {
     const { child, running } = sleeper();
@@ -93,17 +93,24 @@ describe('the stall watch', () => {
     }
   });
 
-  test('a process held by a fault, or one heard from within the bound, is not a stall', async () => {
+  test('a process held by a fault, or one heard from within the bound (also after a step of the wall clock), is not a stall', async () => {
     const { child, running } = sleeper();
     try {
       let fired = false;
       const held = watchForStall({ ...silent, anyHolding: () => true }, [running], () => [running], 50);
-      const recent = watchForStall({ lastSignOfLife: () => Date.now(), anyHolding: () => false }, [running], () => [running], 500);
+      const recent = watchForStall({ lastSignOfLife: () => performance.now(), anyHolding: () => false }, [running], () => [running], 500);
+      // The machine's clock stepped a minute forward (NTP, a VM resumed): 2.5 s of silence is not 20 s.
+      const heardAt = performance.now();
+      const wallClock = Date.now;
+      Date.now = () => wallClock() + 60_000;
+      const stepped = watchForStall({ lastSignOfLife: () => heardAt, anyHolding: () => false }, [running], () => [running], 20_000);
       held.stalled.catch(() => (fired = true));
       recent.stalled.catch(() => (fired = true));
-      await new Promise((r) => setTimeout(r, 2500));
+      stepped.stalled.catch(() => (fired = true));
+      await new Promise((r) => setTimeout(r, 2500)).finally(() => (Date.now = wallClock));
       held.stop();
       recent.stop();
+      stepped.stop();
       expect(fired).toBe(false);
     } finally {
       child.kill('SIGKILL');

@@ -28,7 +28,7 @@ function fakeProcesses() {
 const configs = (...names: string[]) => names.map((instance) => ({ instance }) as ChildConfig);
 const options = (supervisor: PhaseOptions['supervisor'], atOnce: number | undefined): PhaseOptions => ({
   supervisor,
-  live: { track: () => {}, lastSignOfLife: () => Date.now(), anyHolding: () => false },
+  live: { track: () => {}, lastSignOfLife: () => performance.now(), anyHolding: () => false },
   atOnce,
   judge: (_: string, exit: ProcessExit) => (exit.signal === 'SIGKILL' ? 'restart' : exit.code === 0 ? 'done' : { problem: `exit ${exit.code}` }),
   timeoutMs: 10_000,

@@ -89,9 +89,9 @@ describe('environment detection', () => {
     await listen(silent, join(dir, 'silent.sock'));
     try {
       expect(await probeDockerEngine({ DOCKER_HOST: `unix://${join(dir, 'engine.sock')}` })).toMatchObject({ reachable: true });
-      const began = Date.now();
+      const began = performance.now();
       const hung = await probeDockerEngine({ DOCKER_HOST: `unix://${join(dir, 'silent.sock')}` });
-      expect(Date.now() - began).toBeLessThan(1000);
+      expect(performance.now() - began).toBeLessThan(1000);
       expect(hung).toMatchObject({ reachable: false, reason: expect.stringMatching(/does not answer \(no answer within \d+ ms\)/) });
       expect(await probeDockerEngine({ DOCKER_HOST: `unix://${join(dir, 'none.sock')}` })).toMatchObject({ reachable: false, reason: expect.stringMatching(/does not answer/) });
       expect(await probeDockerEngine({ HOME: dir, XDG_RUNTIME_DIR: dir, DOCKER_HOST: '' }).then((p) => p.reachable || p.reason)).toSatisfy(

@@ -156,11 +156,11 @@ describe('KAFKA_BROKERS garbage and an address where something else answers', ()
   afterAll(() => void server.close());
 
   test('a TCP server that is not Kafka: an environment error naming the address, within seconds', async () => {
-    const began = Date.now();
+    const began = performance.now();
     const error = await connectExternalBroker(`127.0.0.1:${port}`).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EnvironmentError);
     expect((error as Error).message).toMatch(new RegExp(`cannot reach the Kafka cluster at 127\\.0\\.0\\.1:${port}`));
-    expect(Date.now() - began).toBeLessThan(20_000);
+    expect(performance.now() - began).toBeLessThan(20_000);
     expect((error as EnvironmentError).hint).toMatch(/may require TLS \(KAFKA_SSL=true.*or SASL \(KAFKA_SASL_MECHANISM=.*or what listens there is not Kafka/);
   });
 
@@ -168,12 +168,12 @@ describe('KAFKA_BROKERS garbage and an address where something else answers', ()
     const silent = createServer(() => {});
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const silentPort = (silent.address() as { port: number }).port;
-    const began = Date.now();
+    const began = performance.now();
     try {
       const error = await connectExternalBroker(`127.0.0.1:${silentPort}`).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(EnvironmentError);
       expect((error as EnvironmentError).hint).toMatch(/may require TLS/);
-      expect(Date.now() - began).toBeLessThan(20_000);
+      expect(performance.now() - began).toBeLessThan(20_000);
     } finally {
       silent.close();
     }
