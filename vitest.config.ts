@@ -2,20 +2,19 @@ import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
- * Files that spend most of their time waiting on a bound (a suspended consumer's stall bound, a
- * dead broker's retries): started first, their waits overlap the files that keep both cores busy.
- * Without a duration cache (a fresh clone, CI) vitest starts the largest files first, and these
- * two short ones ended the run alone on idle cores (~30 s of it).
+ * The integration files in the order they start (vitest without a duration cache — a fresh clone,
+ * CI — starts the largest files first). Two files mostly wait on a bound (a dead broker's retries
+ * and probe ~30 s, a suspended consumer's stall bound ~20 s): one of them at a time beside two busy
+ * files keeps the two cores busy. Both at once beside one busy file left the cores ~30 % idle for
+ * the first ~24 s; last, they ended the run alone on idle cores. Then the files that take 20 s or
+ * more, longest first (seconds under the suite's load, 2 cores, 2026-12-03) — in file-size order
+ * three ~20 s files started last and the run ended on one busy core —; the short ones fill in at the end.
  */
-const mostlyWaiting = ['/test/integration/hung-consumer.test.ts', '/test/broken/broker-gone.test.ts'];
-/**
- * Then the files that take 20 s or more, longest first (seconds under the suite's load, 2 cores,
- * 2026-12-03); the short ones fill in at the end. In file-size order three ~20 s files started
- * last and the run ended on one busy core (~30 s below 80 %).
- */
-const longestFirst = [
+const startOrder = [
+  '/test/broken/broker-gone.test.ts', // waits ~30 s
   '/test/integration/knob-grid.test.ts', // 51 s
   '/test/integration/platformatic-client.test.ts', // 43 s
+  '/test/integration/hung-consumer.test.ts', // waits ~20 s: starts when broker-gone ends
   '/test/security/external-security.test.ts', // 38 s
   '/test/integration/lesson-broker.test.ts', // 26 s
   '/test/integration/cli.test.ts', // 24 s
@@ -26,10 +25,10 @@ const longestFirst = [
   '/test/integration/crash-mid-batch.test.ts', // 20 s
 ];
 const rank = (file: TestSpecification) => {
-  const at = [...mostlyWaiting, ...longestFirst].findIndex((path) => file.moduleId.endsWith(path));
+  const at = startOrder.findIndex((path) => file.moduleId.endsWith(path));
   return at === -1 ? Number.MAX_SAFE_INTEGER : at;
 };
-class WaitingThenLongestFirst extends BaseSequencer {
+class StartOrder extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files); // the rest keep vitest's order (Array.sort is stable)
     return sorted.sort((a, b) => rank(a) - rank(b));
@@ -39,7 +38,7 @@ class WaitingThenLongestFirst extends BaseSequencer {
 export default defineConfig({
   test: {
     reporters: ['default'],
-    sequence: { sequencer: WaitingThenLongestFirst },
+    sequence: { sequencer: StartOrder },
     projects: [
       {
         test: {
