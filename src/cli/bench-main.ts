@@ -7,7 +7,7 @@
  * crash-mid-batch, --all the whole catalogue (`npm run scenario all`, three at a time) against the
  * running broker. Prints a table and writes results/bench/<timestamp>.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,7 +18,7 @@ import { RssSampler } from '../bench/rss-sampler.ts';
 import { teachingSessionTimeoutMs } from '../kafka/client.ts';
 import type { RunResult } from '../runner/run-result.ts';
 import { resultsDir } from '../util/paths.ts';
-import { timestamp } from '../util/timestamp.ts';
+import { newRunFolder } from '../util/prune.ts';
 
 const usage = `Usage: npm run bench -- [options]
 
@@ -48,8 +48,7 @@ if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(messages) || messag
   process.stderr.write('error: --runs must be a whole number ≥ 1 and --messages a whole number ≥ 1000\n');
   process.exit(2);
 }
-const dir = join(resultsDir, 'bench', timestamp());
-mkdirSync(dir, { recursive: true });
+const dir = newRunFolder(join(resultsDir, 'bench'));
 const say = (line: string) => process.stderr.write(`${line}\n`);
 const sampler = new RssSampler().start();
 // The runs choose their broker from these alone, whatever the caller's shell exports.

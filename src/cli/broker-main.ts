@@ -4,7 +4,6 @@
  * address and settings, leaves a state file that `npm run scenario` finds (nothing to
  * configure), and stops cleanly on Ctrl-C (the broker killed, its data and the file removed).
  */
-import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { teachingBrokerSettings } from '../broker/broker-settings.ts';
@@ -14,7 +13,7 @@ import { findTeachingBroker, removeTeachingState, teachingStatePath, writeTeachi
 import { consumerSettings, teachingSessionTimeoutMs } from '../kafka/client.ts';
 import { EnvironmentError, ExitCode, UserError, describeUserError, runFailure } from '../util/errors.ts';
 import { resultsDir } from '../util/paths.ts';
-import { timestamp } from '../util/timestamp.ts';
+import { newRunFolder } from '../util/prune.ts';
 
 const usage = `Usage: npm run broker [-- --broker local|container]
 
@@ -55,8 +54,7 @@ try {
       });
     }
     const kind = await resolveBrokerKind(choice, env);
-    const folder = join(resultsDir, 'broker', timestamp());
-    mkdirSync(folder, { recursive: true });
+    const folder = newRunFolder(join(resultsDir, 'broker'));
     const logPath = join(folder, 'broker.log');
     process.stderr.write(`starting the lesson broker (${kind === 'local' ? 'local JVM' : 'container'})…\n`);
     await using broker = await startBroker(kind, { logPath, signal: abort.signal, onProgress: (text) => process.stderr.write(`  ${text}\n`) }, env);

@@ -1,5 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findScenario } from '../../scenarios/index.ts';
 import { describeBroker } from '../broker/broker.ts';
@@ -14,9 +14,9 @@ import { defaultIntervals } from '../timing/save-cost.ts';
 import { ExitCode, UserError, runFailure } from '../util/errors.ts';
 import { resultsDir } from '../util/paths.ts';
 import { Progress } from '../util/progress.ts';
-import { timestamp } from '../util/timestamp.ts';
 import { parseWhole } from './save-cost-command.ts';
 import type { Io } from './scenario-command.ts';
+import { newRunFolder } from '../util/prune.ts';
 
 export const claimsUsage = `Usage: npm run claims -- [--lang en|zh] [--broker local] [--runs R] [--jobs J] [--from FOLDER] [--json]
 
@@ -55,9 +55,8 @@ export async function claimsCommand(argv: string[], io: Io): Promise<number> {
   const say = (line: string) => void io.stderr.write(`${line}\n`);
   // The lesson broker of `npm run broker`, when one runs, as `npm run scenario` finds it.
   const runBroker = await chooseRunBroker(choice, io.env, say);
-  const stamp = timestamp();
-  const dir = join(resultsDir, 'claims', stamp);
-  mkdirSync(dir, { recursive: true });
+  const dir = newRunFolder(join(resultsDir, 'claims'));
+  const stamp = basename(dir);
   const shown = relative(process.cwd(), dir) || dir;
   io.stderr.write(`results: ${shown}\n`);
   const progress = new Progress(io.stderr, { quiet: values.json === true });

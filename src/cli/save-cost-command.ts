@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chooseBrokerKind, resolveBrokerKind, startBroker } from '../broker/choose.ts';
@@ -8,8 +8,8 @@ import { renderSaveCost } from '../timing/save-cost-table.ts';
 import { ExitCode, UserError, runFailure } from '../util/errors.ts';
 import { resultsDir } from '../util/paths.ts';
 import { Progress } from '../util/progress.ts';
-import { timestamp } from '../util/timestamp.ts';
 import type { Io } from './scenario-command.ts';
+import { newRunFolder } from '../util/prune.ts';
 
 export const saveCostUsage = `Usage: npm run scenario save-cost -- [--messages N] [--runs R] [--all-intervals] [--broker local] [--lang en|zh] [--json]
 
@@ -49,8 +49,7 @@ export async function saveCostCommand(argv: string[], io: Io): Promise<number> {
     intervals: values['all-intervals'] ? allIntervals : defaultIntervals,
   };
   const kind = await resolveBrokerKind(chooseBrokerKind(values.broker, io.env), io.env, undefined, (line) => void io.stderr.write(`${line}\n`));
-  const dir = join(resultsDir, 'save-cost', timestamp());
-  mkdirSync(dir, { recursive: true });
+  const dir = newRunFolder(join(resultsDir, 'save-cost'));
   io.stderr.write(`results: ${relative(process.cwd(), dir)}\n`);
   const progress = new Progress(io.stderr, { quiet: values.json === true });
   try {

@@ -165,8 +165,6 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
     const timelines = results.map((result, i) => runTimelines(result, plan[i]!.scenario));
     const reports = results.map((result, i) => writeHtmlReport(result, plan[i]!.scenario, timelines[i]));
     if (runAll) reports.push(writeIndexHtml(join(brokerDir, 'index.html'), results, `kafka-offset-lab: all scenarios, ${stamp}`));
-    // results/ keeps the newest runs of each scenario (this one among them), not every run ever made.
-    for (const name of new Set([...plan.map((p) => p.scenario.name), ...(runAll ? ['all'] : [])])) pruneRuns(join(resultsDir, name), Math.max(1, options.keepRuns));
     if (options.json) io.stdout.write(JSON.stringify(runAll ? { scenarios: results } : results[0], null, 2) + '\n');
     else if (runAll) io.stdout.write(renderSummary(results, lang, c) + '\n');
     else {
@@ -201,6 +199,14 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
     }
     // A UserError stays as it is; the environment exits 3; anything else is a bug of ours (4).
     throw runFailure(error, folders());
+  } finally {
+    // results/ keeps the newest runs of each scenario (this one among them, also when it failed or
+    // was interrupted), not every run ever made.
+    try {
+      for (const name of new Set([...plan.map((p) => p.scenario.name), ...(runAll ? ['all'] : [])])) pruneRuns(join(resultsDir, name), Math.max(1, options.keepRuns));
+    } catch (error) {
+      io.stderr.write(`warning: could not delete older runs under ${shown(resultsDir)}: ${(error as Error).message}\n`);
+    }
   }
 }
 

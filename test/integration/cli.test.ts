@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, realpathSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
 import { waitFor } from '../../src/util/wait-for.ts';
 import { cleanEnv } from '../env.ts';
@@ -107,10 +107,15 @@ describe('the scenario command', () => {
     expect(run.stderr).toMatch(/cannot reach the Kafka cluster at 127\.0\.0\.1:1/);
   });
 
-  test('--json prints only the result JSON, with the documented fields', async () => {
-    const run = await cli(['crash-mid-batch', '--json', '--messages', '300', '--batch', '50', '--crash-after', '10', '--crash-batch', '2'], shared());
+  test('--json prints only the result JSON, with the documented fields; --keep-runs 2 leaves the newest two runs', async () => {
+    const results = withOlderRuns('crash-mid-batch', 3);
+    const run = await cli(['crash-mid-batch', '--json', '--keep-runs', '2', '--messages', '300', '--batch', '50', '--crash-after', '10', '--crash-batch', '2'], {
+      ...shared(),
+      KAFKA_OFFSET_LAB_RESULTS: results,
+    });
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout);
+    expect(readdirSync(join(results, 'crash-mid-batch')).sort()).toEqual(['2020-01-03T00-00-00-000', basename(result.resultsDir)]);
     expect(result.scenario).toBe('crash-mid-batch');
     expect(result.broker).toMatchObject({ kind: 'external', brokers: inject('brokers') });
     expect(Object.keys(result.timings)).toEqual(expect.arrayContaining(['broker start', 'produce', 'consume+crash', 'restart+drain', 'check']));
@@ -152,19 +157,36 @@ describe('the scenario command', () => {
     expect(produced).toHaveLength(1000);
   });
 
-  test('Ctrl-C stops the run: exit 130, no broker JVM and no strategy process left', async () => {
-    const child = spawn(process.execPath, ['src/cli/scenario-main.ts', 'crash-mid-batch', '--broker', 'local'], { env: cliEnv({ KAFKA_BROKERS: undefined }) });
+  test('Ctrl-C stops the run: exit 130, no broker JVM and no strategy process left; the interrupted run is the one kept', async () => {
+    const results = withOlderRuns('crash-mid-batch', 2);
+    const child = spawn(process.execPath, ['src/cli/scenario-main.ts', 'crash-mid-batch', '--broker', 'local', '--keep-runs', '1'], {
+      env: cliEnv({ KAFKA_BROKERS: undefined, KAFKA_OFFSET_LAB_RESULTS: results }),
+    });
     let stderr = '';
     child.stderr.on('data', (c) => (stderr += c));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await waitFor(() => /consume\+crash/.test(stderr), { maxWaitMs: 60_000, description: 'the consume phase' });
-    const tree = descendants(child.pid!);
+    // The phase is announced before its processes start (on a fresh clone, after the strategy bundle is built).
+    const tree = await waitFor(
+      () => {
+        const now = descendants(child.pid!);
+        return /consume\+crash/.test(stderr) && [...now.values()].some(isStrategy) ? now : undefined;
+      },
+      { maxWaitMs: 60_000, description: 'the consume phase with its strategy processes' },
+    );
     expect([...tree.values()].some(isBroker)).toBe(true);
-    expect([...tree.values()].some(isStrategy)).toBe(true);
     // Ctrl-C in a terminal reaches the whole foreground group; the harness must cope with both.
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     expect(stderr).toMatch(/interrupted/);
     await waitFor(() => stillRunning(tree.keys()).length === 0, { maxWaitMs: 10_000, description: 'no broker and no strategy process left' });
+    // Pruned as a finished run is: only its own folder (what it measured) is left.
+    expect(readdirSync(join(results, 'crash-mid-batch'))).toEqual([basename(/results: (\S+)/.exec(stderr)![1]!)]);
   });
 });
+
+/** A results folder of its own with `count` older runs of `scenario` (2020-01-01, -02 …), as earlier runs leave them. */
+function withOlderRuns(scenario: string, count: number): string {
+  const results = mkdtempSync(join(tmpdir(), 'kol-cli-results-'));
+  for (let day = 1; day <= count; day++) mkdirSync(join(results, scenario, `2020-01-0${day}T00-00-00-000`), { recursive: true });
+  return results;
+}

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { chooseBrokerKind, startBroker } from '../../src/broker/choose.ts';
@@ -19,6 +19,8 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const logDir = join(resultsDir, 'test-broker');
   mkdirSync(logDir, { recursive: true });
+  // The last suite's log only: appended to, it grew by ~10 MB a run.
+  rmSync(join(logDir, 'broker.log'), { force: true });
   const choice = chooseBrokerKind(undefined);
   const broker = await startBroker(choice === 'auto' ? 'local' : choice, { logPath: join(logDir, 'broker.log') });
   project.provide('brokers', broker.brokers);

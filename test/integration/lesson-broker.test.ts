@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
@@ -33,6 +33,9 @@ function scenario(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
 }
 
 test('npm run broker: a second process finds the lesson broker and uses it with the 1.5 s teaching session; --keep leaves topic and groups; Ctrl-C stops it cleanly', async () => {
+  // Twenty logs of earlier lesson brokers: starting one more keeps the newest twenty, its own among them.
+  const older = Array.from({ length: 20 }, (_, i) => `2020-01-01T00-00-${String(i).padStart(2, '0')}-000`);
+  for (const name of older) mkdirSync(join(resultsDir, 'broker', name), { recursive: true });
   // Its own process group, so the test can send Ctrl-C as a terminal does (to the whole group).
   const lesson = spawn(process.execPath, ['src/cli/broker-main.ts', '--broker', 'local'], { env: ownEnv(), detached: true });
   let out = '';
@@ -50,6 +53,10 @@ test('npm run broker: a second process finds the lesson broker and uses it with 
       { maxWaitMs: 90_000, description: `the lesson broker's address (stderr: ${err})`, retryOn: () => false },
     );
     const address = /address: +(\S+)/.exec(out)![1]!;
+    const logFolders = readdirSync(join(resultsDir, 'broker')).sort();
+    expect(logFolders).toHaveLength(20);
+    expect(logFolders.slice(0, 19)).toEqual(older.slice(1));
+    expect(out).toContain(join(logFolders[19]!, 'broker.log'));
     expect(out).toMatch(/consumers: session 1.5 s · heartbeat 150 ms/);
     expect(JSON.parse(readFileSync(teachingStatePath(), 'utf8'))).toMatchObject({ pid: lesson.pid, brokers: [address] });
 

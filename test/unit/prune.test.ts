@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { pruneRuns } from '../../src/util/prune.ts';
+import { newRunFolder, pruneRuns } from '../../src/util/prune.ts';
 
 describe('pruneRuns', () => {
   const make = (names: string[]) => {
@@ -34,5 +34,15 @@ describe('pruneRuns', () => {
     const dir = make(stamps);
     expect(pruneRuns(dir, 10)).toEqual([]);
     expect(stamps.every((s) => existsSync(join(dir, s)))).toBe(true);
+  });
+});
+
+describe('newRunFolder', () => {
+  test('makes the folder of a new run and keeps it and the newest older ones, the oldest deleted at once', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'kol-new-run-'));
+    for (const name of ['2020-01-01T00-00-00-000', '2020-01-02T00-00-00-000', '2020-01-03T00-00-00-000']) mkdirSync(join(parent, name));
+    const dir = newRunFolder(parent, 2);
+    expect(existsSync(dir)).toBe(true);
+    expect(readdirSync(parent).sort()).toEqual(['2020-01-03T00-00-00-000', dir.slice(parent.length + 1)]);
   });
 });
