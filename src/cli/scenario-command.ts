@@ -29,6 +29,7 @@ import { noTerminal } from './step-texts.ts';
 import { listScenarios, scenarioHelp, usage } from './help.ts';
 import { outcomeOf } from './outcome.ts';
 import { resolveKnobs } from './resolve-knobs.ts';
+import { compactHistories } from '../history/compact.ts';
 
 export interface Io {
   stdout: NodeJS.WriteStream;
@@ -172,6 +173,12 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
       io.stdout.write(renderReport(result, scenario, lang, c, { width: screenWidth(io.stdout, io.env), events: timelines[0]!, rowOf: rowOfFor(scenario) }) + '\n');
     }
     if (!options.json) io.stdout.write(c.dim(`report: ${relative(process.cwd(), reports.at(-1)!)}`) + '\n');
+    // Everything that reads the histories as they are has run: a large run keeps them gzipped.
+    for (const result of results) {
+      const compacted = await compactHistories(result.resultsDir, io.signal ? { signal: io.signal } : {});
+      const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+      if (compacted) io.stderr.write(`histories of ${shown(result.resultsDir)} gzipped: ${mb(compacted.before)} → ${mb(compacted.after)}\n`);
+    }
     if (options.keep) {
       const toolsJar = await ensureKafkaToolsJar();
       for (const result of results) for (const line of keptLines(result, toolsJar, io.env)) (options.json ? io.stderr : io.stdout).write(`${line}\n`);

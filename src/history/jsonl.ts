@@ -1,4 +1,5 @@
-import { appendFileSync, closeSync, existsSync, openSync, readSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { BoundaryError, parseHistoryLine } from '../boundary/parse.ts';
 import type { HistoryEvent } from './events.ts';
 
@@ -99,7 +100,9 @@ export function readJsonl(path: string, into: HistoryEvent[] = []): HistoryRead 
  */
 export function forEachEvent(path: string, visit: (event: HistoryEvent) => void, skip: readonly HistoryEvent['kind'][] = []): HistoryScan {
   const result: HistoryScan = { tornLines: 0, firstProblem: undefined };
-  if (!existsSync(path)) return result;
+  // A large run's histories are kept gzipped once it is over (src/history/compact.ts).
+  const file = existsSync(path) ? path : existsSync(`${path}.gz`) ? `${path}.gz` : undefined;
+  if (file === undefined) return result;
   const skipped = skip.map((kind) => `{"kind":"${kind}",`);
   let lineNumber = 0;
   const onLine = (line: string) => {
@@ -111,35 +114,45 @@ export function forEachEvent(path: string, visit: (event: HistoryEvent) => void,
     } catch (error) {
       if (!(error instanceof BoundaryError)) throw error;
       result.tornLines++;
-      result.firstProblem ??= `${path}: ${error.message}`;
+      result.firstProblem ??= `${file}: ${error.message}`;
     }
   };
-  forEachLine(path, onLine);
+  forEachLine(file, onLine);
   return result;
 }
 
 /**
  * Calls `onLine` with each line of the file (without its newline), reading it in chunks of
  * 1 MiB: each chunk's complete lines are decoded at once (a newline byte never occurs inside a
- * multi-byte UTF-8 character), the unfinished last line is carried to the next chunk.
+ * multi-byte UTF-8 character), the unfinished last line is carried to the next chunk. A `.gz`
+ * file is decompressed whole first (one file of a run at a time; ~150 MB at a million messages).
  */
 export function forEachLine(path: string, onLine: (line: string) => void): void {
+  let carried: Buffer = Buffer.alloc(0);
+  for (const chunk of path.endsWith('.gz') ? slices(gunzipSync(readFileSync(path))) : fileChunks(path)) {
+    const last = chunk.lastIndexOf(newline);
+    if (last === -1) {
+      carried = Buffer.concat([carried, chunk]);
+      continue;
+    }
+    const text = (carried.length > 0 ? Buffer.concat([carried, chunk.subarray(0, last)]) : chunk.subarray(0, last)).toString('utf8');
+    for (const line of text.split('\n')) onLine(line);
+    carried = Buffer.from(chunk.subarray(last + 1));
+  }
+  if (carried.length > 0) onLine(carried.toString('utf8'));
+}
+
+/** The file in 1 MiB chunks, each a view of one reused buffer (valid until the next one). */
+function* fileChunks(path: string): Generator<Buffer> {
   const fd = openSync(path, 'r');
   try {
     const chunk = Buffer.allocUnsafe(chunkBytes);
-    let carried: Buffer = Buffer.alloc(0);
-    for (let read = readSync(fd, chunk); read > 0; read = readSync(fd, chunk)) {
-      const last = chunk.lastIndexOf(newline, read - 1);
-      if (last === -1) {
-        carried = Buffer.concat([carried, chunk.subarray(0, read)]);
-        continue;
-      }
-      const text = (carried.length > 0 ? Buffer.concat([carried, chunk.subarray(0, last)]) : chunk.subarray(0, last)).toString('utf8');
-      for (const line of text.split('\n')) onLine(line);
-      carried = Buffer.from(chunk.subarray(last + 1, read));
-    }
-    if (carried.length > 0) onLine(carried.toString('utf8'));
+    for (let read = readSync(fd, chunk); read > 0; read = readSync(fd, chunk)) yield chunk.subarray(0, read);
   } finally {
     closeSync(fd);
   }
+}
+
+function* slices(buffer: Buffer): Generator<Buffer> {
+  for (let at = 0; at < buffer.length; at += chunkBytes) yield buffer.subarray(at, at + chunkBytes);
 }

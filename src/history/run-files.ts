@@ -24,7 +24,9 @@ export const perMessageKinds: readonly HistoryEventKind[] = ['produced', 'proces
 export function runHistoryFiles(dir: string, instances?: readonly string[]): string[] {
   const runner = runnerHistoryPath(dir);
   if (instances) return [runner, ...instances.map((name) => instanceHistoryPath(dir, name))];
-  const others = existsSync(dir) ? readdirSync(dir).filter((f) => /^history-.+\.jsonl$/.test(f) && f !== 'history-runner.jsonl').sort() : [];
+  // A compacted run has history-<instance>.jsonl.gz: named here as the .jsonl, which forEachEvent finds either way.
+  const names = existsSync(dir) ? readdirSync(dir).map((f) => /^(history-.+\.jsonl)(?:\.gz)?$/.exec(f)?.[1]) : [];
+  const others = [...new Set(names)].filter((f): f is string => f !== undefined && f !== 'history-runner.jsonl').sort();
   return [runner, ...others.map((f) => join(dir, f))];
 }
 

@@ -1,10 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { check } from '../../src/checker/check.ts';
 import { CheckFold } from '../../src/checker/check-fold.ts';
 import type { HistoryEvent } from '../../src/history/events.ts';
+import { compactHistories } from '../../src/history/compact.ts';
 import { eventLine, forEachEvent, JsonlWriter } from '../../src/history/jsonl.ts';
 import { forEachRunEvent, perMessageKinds, readRunHistory, runHistoryFiles } from '../../src/history/run-files.ts';
 import { buildTimelines, TimelineFold } from '../../src/report/offset-history.ts';
@@ -108,5 +110,32 @@ describe('the processed line written field by field', () => {
     }
     const other: HistoryEvent = { kind: 'drained', strategy: 'b', incarnation: 1, time: 5 };
     expect(eventLine(other)).toBe(JSON.stringify(other) + '\n');
+  });
+});
+
+describe('a large run keeps its histories gzipped', () => {
+  const { events, result } = crashMidBatchRun();
+  const instances = result.strategies.map((s) => s.name);
+
+  test('below the threshold nothing changes; above it every history file is gzipped and reads as the same events', async () => {
+    const run = writeRun(events, instances);
+    const plain = readRunHistory(runHistoryFiles(run));
+    const plainInOrder = readRunHistory(runHistoryFiles(run, instances));
+    expect(await compactHistories(run, { aboveBytes: 10 * 1024 * 1024 })).toBeUndefined();
+    expect(readdirSync(run).filter((f) => f.endsWith('.gz'))).toEqual([]);
+
+    const sizes = await compactHistories(run, { aboveBytes: 1 });
+    expect(sizes!.after).toBeLessThan(sizes!.before / 5);
+    expect(readdirSync(run).sort()).toEqual(['history-runner.jsonl', ...instances.map((n) => `history-${n}.jsonl`)].map((f) => `${f}.gz`).sort());
+    // Both ways of naming a run's files find them: the instances given, or the folder listed.
+    expect(readRunHistory(runHistoryFiles(run, instances))).toEqual(plainInOrder);
+    expect(readRunHistory(runHistoryFiles(run))).toEqual(plain);
+    expect(runHistoryFiles(run).every((f) => !existsSync(f) && existsSync(`${f}.gz`))).toBe(true);
+  });
+
+  test('a torn line in a gzipped file is still found and named', () => {
+    const run = writeRun([{ kind: 'produced', partition: 0, offset: 0, seq: 1 }], []);
+    writeFileSync(join(run, 'history-s.jsonl.gz'), gzipSync('{"kind":"processed","strat\n'));
+    expect(() => forEachRunEvent(runHistoryFiles(run), () => {})).toThrow(`${join(run, 'history-s.jsonl.gz')}: history line 1: `);
   });
 });
