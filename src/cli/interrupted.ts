@@ -37,7 +37,7 @@ export function writeInterruptedRecord(folder: string, record: Omit<InterruptedR
 
 function measuredIn(folder: string): Record<string, Record<string, number>> {
   const measured: Record<string, Record<string, number>> = {};
-  const files = existsSync(folder) ? readdirSync(folder).filter((f) => /^history-.*\.jsonl$/.test(f)).sort() : [];
+  const files = existsSync(folder) ? readdirSync(folder).filter((f) => /^history-.*\.jsonl(\.gz)?$/.test(f)).sort() : [];
   for (const file of files) {
     const kinds: Record<string, number> = {};
     // Line by line: a big run's files hold millions of lines.
