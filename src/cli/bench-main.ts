@@ -5,7 +5,7 @@
  * against a running broker (with the phase breakdown), the checker's events per second on a
  * synthetic history, peak resident memory per kind of process; --scale adds the million-message
  * crash-mid-batch, --all the whole catalogue (`npm run scenario all`, three at a time) against the
- * running broker. Prints a table and writes results/bench/<timestamp>.json.
+ * running broker. Prints a table and writes results/bench/<timestamp>/bench.json.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
