@@ -48,6 +48,10 @@ export default defineConfig({
           // window), and two at a time left the cores a third idle: 12–13 s, four 7.5–9.6 s (five
           // runs; the default on two cores, one at a time, took 22 s).
           maxWorkers: 4,
+          // A bound for a hang, not a timing goal (those are in the tests and the bench): four at a
+          // time on two cores a few tests take 2–5 s (a store two processes open at once, the bundle
+          // built on a fresh clone), close to vitest's default 5 s when the machine's CPU is stolen.
+          testTimeout: 30_000,
           // One module cache per worker, not per file: none of them sets globals, the environment or
           // mocks, and each file's fresh worker cost ~0.2 CPU-s of imports (measured: 18 s → 12 s).
           isolate: false,
