@@ -14,9 +14,9 @@ import { defaultIntervals } from '../timing/save-cost.ts';
 import { ExitCode, UserError, runFailure } from '../util/errors.ts';
 import { resultsDir } from '../util/paths.ts';
 import { Progress } from '../util/progress.ts';
+import { newRunFolder } from '../util/prune.ts';
 import { parseWhole } from './save-cost-command.ts';
 import type { Io } from './scenario-command.ts';
-import { newRunFolder } from '../util/prune.ts';
 
 export const claimsUsage = `Usage: npm run claims -- [--lang en|zh] [--broker local] [--runs R] [--jobs J] [--from FOLDER] [--json]
 

@@ -8,8 +8,8 @@ import { renderSaveCost } from '../timing/save-cost-table.ts';
 import { ExitCode, UserError, runFailure } from '../util/errors.ts';
 import { resultsDir } from '../util/paths.ts';
 import { Progress } from '../util/progress.ts';
-import type { Io } from './scenario-command.ts';
 import { newRunFolder } from '../util/prune.ts';
+import type { Io } from './scenario-command.ts';
 
 export const saveCostUsage = `Usage: npm run scenario save-cost -- [--messages N] [--runs R] [--all-intervals] [--broker local] [--lang en|zh] [--json]
 

@@ -1,4 +1,5 @@
 import { join, relative } from 'node:path';
+import { compactHistories } from '../history/compact.ts';
 import { makeFolder } from '../util/make-folder.ts';
 import { scenarios, findScenario } from '../../scenarios/index.ts';
 import { chooseBrokerKind } from '../broker/choose.ts';
@@ -29,7 +30,6 @@ import { noTerminal } from './step-texts.ts';
 import { listScenarios, scenarioHelp, usage } from './help.ts';
 import { outcomeOf } from './outcome.ts';
 import { resolveKnobs } from './resolve-knobs.ts';
-import { compactHistories } from '../history/compact.ts';
 
 export interface Io {
   stdout: NodeJS.WriteStream;
@@ -174,9 +174,9 @@ export async function scenarioCommand(argv: string[], io: Io): Promise<number> {
     }
     if (!options.json) io.stdout.write(c.dim(`report: ${relative(process.cwd(), reports.at(-1)!)}`) + '\n');
     // Everything that reads the histories as they are has run: a large run keeps them gzipped.
+    const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
     for (const result of results) {
       const compacted = await compactHistories(result.resultsDir, io.signal ? { signal: io.signal } : {});
-      const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
       if (compacted) io.stderr.write(`histories of ${shown(result.resultsDir)} gzipped: ${mb(compacted.before)} → ${mb(compacted.after)}\n`);
     }
     if (options.keep) {
