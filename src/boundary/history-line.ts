@@ -17,12 +17,16 @@ const processFields = (f: Fields) => ({ strategy: f.string('strategy', { nonEmpt
 const readers: { [K in HistoryEventKind]: (f: Fields) => Omit<EventOf<K>, 'kind'> } = {
   produced: (f) => ({ partition: f.wholeNumber('partition'), offset: f.wholeNumber('offset'), seq: f.wholeNumber('seq') }),
   started: (f) => ({ ...processFields(f), pid: f.wholeNumber('pid'), time: f.wholeNumber('time') }),
-  joined: (f) => ({
-    ...processFields(f),
-    partitions: f.wholeNumbers('partitions'),
-    resumeFrom: f.positions('resumeFrom'),
-    time: f.wholeNumber('time'),
-  }),
+  joined: (f) => {
+    const member = f.optionalString('member');
+    return {
+      ...processFields(f),
+      partitions: f.wholeNumbers('partitions'),
+      resumeFrom: f.positions('resumeFrom'),
+      ...(member !== undefined && { member }),
+      time: f.wholeNumber('time'),
+    };
+  },
   processed: (f) => ({
     ...processFields(f),
     partition: f.wholeNumber('partition'),

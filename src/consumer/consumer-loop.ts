@@ -68,7 +68,7 @@ export class ConsumerLoop {
     }
     await port.run(
       {
-        onAssigned: (partitions) => this.#assigned(partitions),
+        onAssigned: (partitions, memberId) => this.#assigned(partitions, memberId),
         onMessage: (delivery) => this.#received(delivery),
         onCommitted: (positions) => {
           const via = strategy.autoCommit ? 'auto-commit' : 'kafka-commit';
@@ -89,7 +89,7 @@ export class ConsumerLoop {
   }
 
   /** Synchronous: called before the first fetch of the assignment, so its seeks win the race. */
-  #assigned(partitions: number[]): void {
+  #assigned(partitions: number[], memberId: string): void {
     const { port, strategy, channel } = this.#o;
     const holds = this.#triggers.due('joined');
     // Paused before the first fetch; resumed when the supervisor says continue.
@@ -101,7 +101,7 @@ export class ConsumerLoop {
     for (const [p, offset] of Object.entries(this.#book.assign(partitions, plan))) port.seek(Number(p), offset);
     this.#assignment = partitions;
     this.#idleReported = false;
-    this.#record({ kind: 'joined', ...this.#who(), partitions, resumeFrom: this.#book.resumeFrom, time: Date.now() });
+    this.#record({ kind: 'joined', ...this.#who(), partitions, resumeFrom: this.#book.resumeFrom, member: memberId, time: Date.now() });
     channel.send({ type: 'joined', partitions });
     if (holds.length > 0) {
       void (async () => {

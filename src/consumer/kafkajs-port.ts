@@ -44,7 +44,7 @@ export class KafkajsPort implements ConsumerPort {
     const topic = this.#topic;
     // GROUP_JOIN is emitted before the first fetch: a seek made synchronously in the handler is
     // in place before any message is fetched (an await before it could lose that race).
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => handlers.onAssigned(payload.memberAssignment[topic] ?? []));
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => handlers.onAssigned(payload.memberAssignment[topic] ?? [], payload.memberId));
     consumer.on(consumer.events.COMMIT_OFFSETS, ({ payload }) => {
       const committed: Positions = {};
       for (const t of payload.topics) for (const p of t.partitions) committed[Number(p.partition)] = Number(p.offset);
@@ -59,7 +59,7 @@ export class KafkajsPort implements ConsumerPort {
       let last = 0;
       const gap = (before: string) => {
         const now = Date.now();
-        if (last > 0 && now - last > 150) this.#log(`heartbeat gap ${now - last} ms before a ${before}`);
+        if (last > 0 && now - last > 150) this.#log(`heartbeat gap ${now - last} ms before a ${before} at ${new Date(now).toISOString()}`);
         last = now;
       };
       consumer.on(consumer.events.HEARTBEAT, () => gap('heartbeat'));

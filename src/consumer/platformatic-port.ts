@@ -71,8 +71,8 @@ export class PlatformaticPort implements ConsumerPort {
     const topic = this.#s.topic;
     this.#handlers = handlers;
     // Emitted after SyncGroup, before the stream (re)reads its offsets and fetches: seeks made here come first.
-    this.#consumer.on('consumer:group:join', ({ assignments }) => {
-      handlers.onAssigned(assignments?.find((a) => a.topic === topic)?.partitions ?? []);
+    this.#consumer.on('consumer:group:join', ({ assignments, memberId }) => {
+      handlers.onAssigned(assignments?.find((a) => a.topic === topic)?.partitions ?? [], memberId);
     });
     const own = positions === 'own';
     const stream = (await this.#consumer.consume({
@@ -98,7 +98,7 @@ export class PlatformaticPort implements ConsumerPort {
       let last = 0;
       const gap = (what: string) => () => {
         const now = Date.now();
-        if (last > 0 && now - last > 150) process.stderr.write(`heartbeat gap ${now - last} ms before a ${what}\n`);
+        if (last > 0 && now - last > 150) process.stderr.write(`heartbeat gap ${now - last} ms before a ${what} at ${new Date(now).toISOString()}\n`);
         last = now;
       };
       this.#consumer.on('consumer:heartbeat:start', gap('heartbeat'));

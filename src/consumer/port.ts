@@ -15,7 +15,7 @@ export interface ConsumerHandlers {
    * The group gave this member these partitions. Called synchronously before the first fetch
    * of the new assignment, so a seek made inside it is in place before any message arrives.
    */
-  onAssigned(partitions: number[]): void;
+  onAssigned(partitions: number[], memberId: string): void;
   /** One fetched message; the client treats it as done when the returned promise resolves. */
   onMessage(delivery: Delivery): Promise<void>;
   /** The client committed these positions to Kafka (manual or automatic). */

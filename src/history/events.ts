@@ -25,8 +25,12 @@ export type HistoryEvent =
   | { kind: 'produced'; partition: number; offset: number; seq: number }
   /** A strategy process started (incarnation 1 is the first, each restart adds one). */
   | { kind: 'started'; strategy: string; incarnation: number; pid: number; time: number }
-  /** The process joined its consumer group and knows where it resumes. */
-  | { kind: 'joined'; strategy: string; incarnation: number; partitions: number[]; resumeFrom: Positions; time: number }
+  /**
+   * The process joined its consumer group and knows where it resumes. `member`: the id the group
+   * gave it (absent in histories written before it was recorded). A rebalance keeps a member's id;
+   * a new one means the group had removed this member (its session expired) and it joined again.
+   */
+  | { kind: 'joined'; strategy: string; incarnation: number; partitions: number[]; resumeFrom: Positions; member?: string; time: number }
   /**
    * The side effect of processing one message: written to the strategy's durable sink before
    * the message counts as processed.

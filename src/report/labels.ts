@@ -25,7 +25,7 @@ export const labels = {
     fault: 'fault',
     retention: 'by retention',
     differs: 'differs from the prediction',
-    rebalance: 'unplanned rebalance(s) during the run: a timing effect, the counts may not repeat',
+    rebalance: 'unplanned rebalance(s): a live consumer was removed from its group and joined again (its heartbeats stopped for a whole session, as on a machine too busy); a timing effect of this run, not of the strategy: the counts may not repeat',
     notSupported: 'not run: not supported on',
   },
   zh: {
@@ -49,7 +49,7 @@ export const labels = {
     fault: '注入的故障',
     retention: '被保留策略删除',
     differs: '与预测不符',
-    rebalance: '运行中出现了计划外的再均衡：这是时序效应，计数可能无法复现',
+    rebalance: '运行中出现了计划外的再均衡：一个仍在运行的消费者被移出消费者组后重新加入（它在整个会话超时内没有发出心跳，例如机器过忙）；这是本次运行的时序效应，不是策略造成的，计数可能无法复现',
     notSupported: '未运行：不支持的客户端',
   },
 } satisfies Record<Lang, Record<string, string>>;

@@ -61,7 +61,7 @@ export async function checkRun({
   });
   const effects = await readRowEffects(instances, fold.index, { workDir, topic, kafka });
   const checked = fold.finish(Object.fromEntries([...effects].map(([row, read]) => [row, read.effects])));
-  const rows = resultRows(checked, instances, lifecycle, scenario.predict(knobs, { client }), effects, { rebalancesExpected: scenario.rebalances === 'expected' });
+  const rows = resultRows(checked, instances, lifecycle, scenario.predict(knobs, { client }), effects, { rebalances: scenario.rebalances });
   const kafkaView = await readKafkaView(admin, topic, groupsOf(instances), lifecycle);
   return { checked, rows, kafkaView };
 }

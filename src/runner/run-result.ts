@@ -18,7 +18,7 @@ export interface StrategyResult extends StrategyReport {
   crashPlan: CrashPlan | null;
   predicted: StrategyPrediction;
   matchesPrediction: boolean;
-  /** Group joins per process lifetime beyond the first: an unplanned rebalance changes counts. */
+  /** Rejoins the scenario did not plan (rows.ts, unplannedRebalances): such a rebalance changes counts. */
   unplannedRebalances: number;
   /** Where the row's effects were read back from, when not from the history (a database, an output topic). */
   effectStore?: { source: string; state?: { description: string; matches: boolean; detail: string } };

@@ -63,8 +63,12 @@ export interface ScenarioSpec<N extends KnobName = never> {
    * sets it to outlast the outage, however slow the machine makes the restart.
    */
   retryWindowMs?: number;
-  /** Group members rejoin on purpose (a member dies, its partitions move): not flagged as unplanned. */
-  rebalances?: 'expected';
+  /**
+   * Group members rejoin on purpose (a member dies, its partitions move): only a live member the
+   * group removed (it rejoined with a new member id) is flagged as unplanned. `any`: the fault
+   * makes members rejoin as new ones too (the coordinator killed): nothing is flagged.
+   */
+  rebalances?: 'expected' | 'any';
   /**
    * At most this many strategy processes at a time in each phase, started in the order of
    * `instances` (1: one after another, when their order is the lesson); default: all at once.

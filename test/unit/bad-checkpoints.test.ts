@@ -57,7 +57,7 @@ describe('a restart finds a bad checkpoint file: the fallback applies, and the d
       batchSize: 50, drainTo: topicEnds, logStart: { 0: 5 }, exit: () => {}, log: () => {},
     });
     await loop.run();
-    handlers.onAssigned([0]);
+    handlers.onAssigned([0], 'member-1');
     expect(events.find((e) => e.kind === 'fallback')).toMatchObject({
       reason: 'unreadable', policy: 'earliest', detail: expect.stringMatching(/^checkpoint-s-unknown-partition\.json: .*has no partition 7/),
     });

@@ -58,7 +58,8 @@ class FakePort implements ConsumerPort {
   async disconnect() {
     this.disconnected = true;
   }
-  assign = (partitions: number[]) => this.handlers.onAssigned(partitions);
+  /** The group's assignment; a rebalance keeps the member id, a removed member gets a new one. */
+  assign = (partitions: number[], memberId = 'member-1') => this.handlers.onAssigned(partitions, memberId);
   /** Message `offset` of a partition; its seq is offset+1. */
   deliver = (partition: number, offset: number) => this.handlers.onMessage({ partition, offset, seq: offset + 1 });
 }
@@ -359,7 +360,7 @@ describe('ConsumerLoop', () => {
     const { port, events, exits } = await start({ choice: manual, drainTo: { 0: 5 }, committed: { 0: 5 }, incarnation: 2 });
     port.assign([0]);
     await vi.waitFor(() => expect(exits).toEqual([0]));
-    expect(events.find((e) => e.kind === 'joined')).toMatchObject({ resumeFrom: { 0: 5 } });
+    expect(events.find((e) => e.kind === 'joined')).toMatchObject({ resumeFrom: { 0: 5 }, member: 'member-1' });
     expect(port.commits).toEqual([]);
   });
 
