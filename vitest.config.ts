@@ -44,6 +44,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          globalSetup: ['test/temp-root.ts'],
           // First and on their own, four at a time: several wait on timers (a stall bound, a retry
           // window), and two at a time left the cores a third idle: 12–13 s, four 7.5–9.6 s (five
           // runs; the default on two cores, one at a time, took 22 s).
@@ -65,7 +66,7 @@ export default defineConfig({
           // phase, a broker killed for good, SASL/TLS listeners) start it themselves.
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/signals/**/*.test.ts', 'test/broken/**/*.test.ts', 'test/security/**/*.test.ts'],
-          globalSetup: ['test/integration/global-setup.ts'],
+          globalSetup: ['test/temp-root.ts', 'test/integration/global-setup.ts'],
           // Files run three at a time (four: 175.8 s against 179.0 s, one run each, inside the
           // variation — and the extra load showed two races, since fixed, in the tests' own
           // setup and in a run's cleanup). Heartbeats during strategy work keep a busy machine
@@ -89,6 +90,7 @@ export default defineConfig({
           // kill, on an idle machine: auto-commit 0/237, manual-commit 0/38 (README, leader-failover).
           name: 'cluster',
           include: ['test/cluster/**/*.test.ts'],
+          globalSetup: ['test/temp-root.ts'],
           fileParallelism: false,
           testTimeout: 240_000,
           hookTimeout: 180_000,
