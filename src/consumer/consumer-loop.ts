@@ -39,8 +39,10 @@ export class ConsumerLoop {
   readonly #triggers: Triggers;
   readonly #progress: ProgressReport;
   #startPlan: ResumePlan = { from: 'kafka' };
+  /** The message being handled (both clients hand over the next only when it is done): #finish waits for it. */
+  #handling: Promise<void> = done;
   readonly #handOff = new HandOffQueue(
-    (delivery) => this.#handle(delivery),
+    (delivery) => this.#handleOne(delivery),
     (error) => this.#fatal(error),
   );
 
@@ -138,7 +140,11 @@ export class ConsumerLoop {
       this.#handOff.push(delivery);
       return done; // the client now considers the message done and may commit its offset
     }
-    return this.#handle(delivery);
+    return this.#handleOne(delivery);
+  }
+
+  #handleOne(delivery: Delivery): Promise<void> {
+    return (this.#handling = this.#handle(delivery));
   }
 
   /**
@@ -233,6 +239,10 @@ export class ConsumerLoop {
   async #finish(): Promise<void> {
     if (this.#finishing || this.#stopped) return;
     this.#finishing = true;
+    // The drain can be found while a message is still being handled: after a rebalance the group's
+    // commits arrive late (#assigned), maybe during the last batch's save. Saving beside that save
+    // would use its Kafka transaction twice (seen: "Cannot continue to use transaction once ended").
+    await this.#handling.catch(() => undefined);
     const { strategy, port } = this.#o;
     if (strategy.save && strategy.saveOrder === 'after-process' && Object.keys(this.#book.next).length > 0) await this.#save({ ...this.#book.next });
     this.#record({ kind: 'drained', ...this.#who(), time: Date.now() });

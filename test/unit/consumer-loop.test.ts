@@ -43,8 +43,11 @@ class FakePort implements ConsumerPort {
   resume() {
     this.calls.push('resume');
   }
+  /** While set, a commit waits for it after it was sent (a slow OffsetCommit or transaction). */
+  commitGate: Promise<void> | undefined;
   async commit(positions: Positions) {
     this.commits.push(positions);
+    if (this.commitGate) await this.commitGate;
     this.committed = { ...this.committed, ...positions };
     this.handlers.onCommitted(positions); // kafkajs reports its own commits (COMMIT_OFFSETS)
   }
@@ -286,6 +289,28 @@ describe('ConsumerLoop', () => {
     expect(idle()).toBe(1);
     await port.deliver(1, 1);
     expect(idle()).toBe(2);
+  });
+
+  test('a drain found while the last batch is still saving waits for that save before its own', async () => {
+    // After a rebalance the group's commits are read late; here they arrive during the last batch's save.
+    const { port, exits } = await start({ choice: manual, batchSize: 2, drainTo: { 0: 2, 1: 2 } });
+    port.assign([0, 1]);
+    await port.deliver(1, 0);
+    await port.deliver(1, 1); // partition 1 done and committed
+    let openCommitted = () => {};
+    port.committedGate = new Promise((resolve) => (openCommitted = resolve));
+    port.assign([0, 1]); // a rebalance: where the client resumes partition 1 is not known yet
+    await port.deliver(0, 0);
+    let openCommit = () => {};
+    port.commitGate = new Promise((resolve) => (openCommit = resolve));
+    const last = port.deliver(0, 1); // the batch's save is sent, not answered
+    openCommitted(); // the commits arrive: every partition is read to its end
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(port.commits).toEqual([{ 1: 2 }, { 0: 2 }]); // no second save beside the one in flight
+    openCommit();
+    await last;
+    await vi.waitFor(() => expect(exits).toEqual([0]));
+    expect(port.commits).toEqual([{ 1: 2 }, { 0: 2 }, { 0: 2 }]); // the drain's save, after it
   });
 
   test('a share read before the commits of its reassignment arrive is reported once they do', async () => {
