@@ -4,7 +4,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 /**
  * The integration files in the order they start (vitest without a duration cache — a fresh clone,
  * CI — starts the largest files first). Two files mostly wait on a bound (a dead broker's retries
- * and probe ~30 s, a suspended consumer's stall bound ~20 s): one of them at a time beside two busy
+ * and probe ~30 s, a suspended consumer's stall bound ~20 s): one of them at a time beside three busy
  * files keeps the two cores busy. Both at once beside one busy file left the cores ~30 % idle for
  * the first ~24 s; last, they ended the run alone on idle cores. Then the files that take 20 s or
  * more, longest first (seconds under the suite's load, 2 cores, 2026-12-03) — in file-size order
@@ -14,8 +14,8 @@ const startOrder = [
   '/test/broken/broker-gone.test.ts', // waits ~30 s
   '/test/integration/knob-grid.test.ts', // 51 s
   '/test/integration/platformatic-client.test.ts', // 43 s
-  '/test/integration/hung-consumer.test.ts', // waits ~20 s: starts when broker-gone ends
   '/test/security/external-security.test.ts', // 38 s
+  '/test/integration/hung-consumer.test.ts', // waits ~20 s: fifth, so it takes the first place freed — broker-gone's
   '/test/integration/lesson-broker.test.ts', // 26 s
   '/test/integration/cli.test.ts', // 24 s
   '/test/integration/catalogue.test.ts', // 23 s
@@ -67,11 +67,13 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/signals/**/*.test.ts', 'test/broken/**/*.test.ts', 'test/security/**/*.test.ts'],
           globalSetup: ['test/temp-root.ts', 'test/integration/global-setup.ts'],
-          // Files run three at a time (four: 175.8 s against 179.0 s, one run each, inside the
-          // variation — and the extra load showed two races, since fixed, in the tests' own
-          // setup and in a run's cleanup). Heartbeats during strategy work keep a busy machine
-          // from evicting members, and the own-broker files' bounds hold under that load.
-          maxWorkers: 3,
+          // Files run four at a time: the files wait on sessions and bounds, and three at a time left
+          // the cores 30 % idle (2026-12-04, no CPU stolen, one run each: three 153.5 s, four 139.1
+          // and 137.9 s at 18 % idle, five 133.0 s). What limits it is a live member's longest
+          // heartbeat silence against its 1.5 s session (KOL_LOG_HEARTBEAT_GAPS, over the whole
+          // suite): four at a time 0.40 s, five 0.83 s. Heartbeats during strategy work keep a busy
+          // machine from evicting members, and the own-broker files' bounds hold under that load.
+          maxWorkers: 4,
           testTimeout: 240_000,
           hookTimeout: 300_000,
           sequence: { groupOrder: 1 },
