@@ -4,11 +4,17 @@
  *
  * Setup (--broker cluster): three KRaft nodes, replication factor 3 and min.insync.replicas 2
  * for the topic and __consumer_offsets; N numbered messages on one partition; auto-commit,
- * manual-commit and file-checkpoint consumers with a 15 s session: about twice the failover and
- * the killed node's restart under load (measured 3.6 s + 4.8 s with three busy loops on two
- * cores), so no live member is evicted while the coordinator moves. It is also what the restarted
- * manual-commit waits for before it can join (its dead predecessor's session): 30 s made that wait
- * ~21 s of a ~37 s run, 15 s leaves 6–10 s (counts unchanged: 6 runs, 4 of them under that load).
+ * manual-commit and file-checkpoint consumers with a 6 s session and a heartbeat every 1.5 s.
+ * The session is what the restarted manual-commit waits for before it can join: its predecessor
+ * never left the group (its LeaveGroup would go to the dead node), and the new coordinator
+ * evicts it one session after it loaded the group. A 15 s session made that wait ~10 s of the
+ * run; 6 s leaves ~1 s, as the restart comes only after the node is back (~6 s after the kill).
+ * No live member needs the session to outlast the failover: kafkajs and @platformatic/kafka
+ * keep heartbeating the node they cached, so the new coordinator never hears from them
+ * whatever the session. The heartbeat stays at 1.5 s, not a tenth of the session: a kafkajs
+ * heartbeat due between the kill and the consumer's last message meets the dead node and
+ * kafkajs restarts the consumer from its last commit (README, the cluster), so the rarer the
+ * heartbeats the narrower that race (the consumers finish ~40 ms after the release here).
  * Fault: every consumer holds right after message h = (crashBatch−1)·batch + crashAfter; the
  * node leading partition 0 — which the harness's cluster also makes the group coordinator —
  * is SIGKILLed; the consumers go on; the controller fences the node (broker session 1.5 s)
@@ -56,7 +62,8 @@ export default defineScenario({
   },
   knobs: { messages: { default: 1000 }, partitions: { default: 1 }, batch: { default: 100 }, crashAfter: { default: 37 }, crashBatch: { default: 3 } },
   instances: ['auto-commit', 'manual-commit', 'file-checkpoint'],
-  sessionTimeoutMs: 15_000,
+  sessionTimeoutMs: 6000,
+  heartbeatIntervalMs: 1500,
   faults: (k) => [leaderFailover({ atProcessed: crashMessage(k), downMs: 3000 })],
   // manual-commit's consumer is restarted after its failed commit (or, on platformatic, fetch) and
   // rejoins; a kafkajs consumer whose heartbeat met the dead node starts over in its process, as a new member.

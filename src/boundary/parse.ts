@@ -47,6 +47,7 @@ export function parseChildConfig(text: string): ChildConfig {
     drainTo: f.positions('drainTo'),
     logStart: f.positions('logStart'),
     sessionTimeoutMs: f.wholeNumber('sessionTimeoutMs', 1),
+    heartbeatIntervalMs: f.wholeNumber('heartbeatIntervalMs', 1),
     retryWindowMs: f.wholeNumber('retryWindowMs', 1),
     securityFromEnv: f.boolean('securityFromEnv'),
   };

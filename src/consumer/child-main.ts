@@ -25,15 +25,15 @@ function start(config: ChildConfig, PlatformaticPort: PlatformaticPortClass | un
   const security = config.securityFromEnv ? securityFromEnv() : {};
   // A generous retry window (~13 s, more where the scenario says): a commit sent while the broker restarts is retried until it is back.
   const kafka = createKafka(config.brokers, `kol-${instance}-${incarnation}`, { security, ...retriesFor(config.retryWindowMs) });
-  const { sessionTimeoutMs } = config;
+  const { sessionTimeoutMs, heartbeatIntervalMs } = config;
   // The strategy's own Kafka needs (a transactional producer, an output topic) stay on kafkajs; the consumer is the chosen client.
   let port: ConsumerPort;
   if (config.client === 'platformatic' && PlatformaticPort) {
     // Its options schema refuses whitespace in a client id (/^\S+$/), and instance names may hold spaces.
     const clientId = `kol-${instance.replace(/\s/g, '_')}-${incarnation}`;
-    port = new PlatformaticPort({ brokers: config.brokers, clientId, topic, groupId, sessionTimeoutMs, retryWindowMs: config.retryWindowMs, security: platformaticSecurity(security) });
+    port = new PlatformaticPort({ brokers: config.brokers, clientId, topic, groupId, sessionTimeoutMs, heartbeatIntervalMs, retryWindowMs: config.retryWindowMs, security: platformaticSecurity(security) });
   } else {
-    port = new KafkajsPort(kafka, { topic, groupId, sessionTimeoutMs });
+    port = new KafkajsPort(kafka, { topic, groupId, sessionTimeoutMs, heartbeatIntervalMs });
   }
   const runtime = { consumer: port, kafka, topic, workDir, instance, row, groupId, incarnation, topicEnds: config.drainTo, ...(outputTopic ? { outputTopic } : {}) };
   const channel: SupervisorChannel = {

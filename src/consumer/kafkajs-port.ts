@@ -12,6 +12,8 @@ export interface KafkajsPortSettings {
   groupId: string;
   /** Consumer session timeout: what every restart waits for after a SIGKILL. */
   sessionTimeoutMs: number;
+  /** Default: a tenth of the session. */
+  heartbeatIntervalMs?: number;
   /** Where the port reports what kafkajs recovers from by itself; default: stderr. */
   log?: (line: string) => void;
 }
@@ -29,9 +31,9 @@ export class KafkajsPort implements ConsumerPort {
   /** kafkajs's heartbeat, from the message being handled. */
   #heartbeat: (() => Promise<void>) | undefined;
 
-  constructor(kafka: Kafka, { topic, groupId, sessionTimeoutMs, log }: KafkajsPortSettings) {
+  constructor(kafka: Kafka, { topic, groupId, sessionTimeoutMs, heartbeatIntervalMs, log }: KafkajsPortSettings) {
     this.#kafka = kafka;
-    const settings = consumerSettings(sessionTimeoutMs);
+    const settings = consumerSettings(sessionTimeoutMs, heartbeatIntervalMs);
     this.#consumer = kafka.consumer({ groupId, ...settings });
     this.#heartbeatIntervalMs = settings.heartbeatInterval;
     this.#topic = topic;

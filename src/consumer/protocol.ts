@@ -63,6 +63,8 @@ export interface ChildConfig {
   logStart: Positions;
   /** Consumer session timeout: what every restart waits for after a SIGKILL. */
   sessionTimeoutMs: number;
+  /** How often the consumer heartbeats (a tenth of the session unless the scenario says). */
+  heartbeatIntervalMs: number;
   /** How long the process's kafkajs client retries a request nobody answers (scenario.retryWindowMs). */
   retryWindowMs: number;
   /** An external cluster's TLS/SASL settings are read from the inherited environment (never argv). */

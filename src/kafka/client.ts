@@ -75,10 +75,10 @@ export function retriesFor(windowMs: number): { retries: number; maxRetryTime: n
  * out, so the session timeout is what every restart waits for. The default is 30 s in
  * kafkajs (45 s in the Java client); the teaching session still leaves ten heartbeats per session.
  */
-export function consumerSettings(sessionTimeout: number) {
+export function consumerSettings(sessionTimeout: number, heartbeatInterval = Math.round(sessionTimeout / 10)) {
   return {
     sessionTimeout,
-    heartbeatInterval: Math.round(sessionTimeout / 10),
+    heartbeatInterval,
     rebalanceTimeout: sessionTimeout * 2,
     // Default 5000: an idle fetch waits this long for new data; the drain checks progress between fetches.
     maxWaitTimeInMs: 100,

@@ -143,7 +143,9 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
     });
     writeFileSync(join(workDir, 'offsets.json'), JSON.stringify({ topic, ...produced }, null, 2));
 
-    const sessionTimeoutMs = options.broker.disposable || options.broker.teaching ? (scenario.sessionTimeoutMs ?? teachingSessionTimeoutMs) : externalSessionTimeoutMs();
+    const scenarioSession = options.broker.disposable || options.broker.teaching;
+    const sessionTimeoutMs = scenarioSession ? (scenario.sessionTimeoutMs ?? teachingSessionTimeoutMs) : externalSessionTimeoutMs();
+    const heartbeatIntervalMs = (scenarioSession ? scenario.heartbeatIntervalMs : undefined) ?? Math.round(sessionTimeoutMs / 10);
     const childConfig = (i: Instance, incarnation: number, logStart: Positions): ChildConfig => ({
       choice: i.choice,
       client: i.client,
@@ -161,6 +163,7 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
       drainTo: produced.end,
       logStart,
       sessionTimeoutMs,
+      heartbeatIntervalMs,
       retryWindowMs: scenario.retryWindowMs ?? defaultRetryWindowMs,
       securityFromEnv: options.broker.security !== undefined,
     });

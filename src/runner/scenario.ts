@@ -57,6 +57,8 @@ export interface ScenarioSpec<N extends KnobName = never> {
   validate?(knobs: Knobs<N>, flag: KnobNamer): string | undefined;
   /** Consumer session timeout for this scenario on a broker the harness started (default teachingSessionTimeoutMs, 1.5 s). */
   sessionTimeoutMs?: number;
+  /** The consumers' heartbeat interval where the scenario's session applies (default a tenth of the session). */
+  heartbeatIntervalMs?: number;
   /**
    * How long a strategy process's kafkajs client retries a request nobody answers before it
    * gives up (default defaultRetryWindowMs, ~13 s). A scenario whose broker is down on purpose

@@ -36,6 +36,7 @@ const config: ChildConfig = {
   drainTo: { 0: 1000, 1: 998 },
   logStart: { 0: 0, 1: 0 },
   sessionTimeoutMs: 3000,
+  heartbeatIntervalMs: 300,
   retryWindowMs: 13_000,
   securityFromEnv: false,
 };
