@@ -12,8 +12,8 @@ export interface KafkajsPortSettings {
   groupId: string;
   /** Consumer session timeout: what every restart waits for after a SIGKILL. */
   sessionTimeoutMs: number;
-  /** Default: a tenth of the session. */
-  heartbeatIntervalMs?: number;
+  /** How often the consumer heartbeats (ChildConfig.heartbeatIntervalMs). */
+  heartbeatIntervalMs: number;
   /** Where the port reports what kafkajs recovers from by itself; default: stderr. */
   log?: (line: string) => void;
 }

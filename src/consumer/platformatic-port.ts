@@ -14,8 +14,8 @@ export interface PlatformaticPortSettings {
   groupId: string;
   /** Consumer session timeout: what every restart waits for after a SIGKILL. */
   sessionTimeoutMs: number;
-  /** Default: a tenth of the session. */
-  heartbeatIntervalMs?: number;
+  /** How often the consumer heartbeats (ChildConfig.heartbeatIntervalMs). */
+  heartbeatIntervalMs: number;
   /** How long a request nobody answers is retried (the scenario's retryWindowMs). */
   retryWindowMs: number;
   /** TLS and SASL for an external cluster (src/kafka/security.ts, platformaticSecurity). */
@@ -57,7 +57,7 @@ export class PlatformaticPort implements ConsumerPort {
       bootstrapBrokers: settings.brokers,
       groupId: settings.groupId,
       sessionTimeout: sessionTimeoutMs,
-      heartbeatInterval: settings.heartbeatIntervalMs ?? Math.round(sessionTimeoutMs / 10),
+      heartbeatInterval: settings.heartbeatIntervalMs,
       rebalanceTimeout: sessionTimeoutMs * 2,
       // Default 5000: an idle fetch waits this long for new data; the drain checks progress between fetches.
       maxWaitTime: 100,

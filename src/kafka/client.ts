@@ -69,13 +69,16 @@ export function retriesFor(windowMs: number): { retries: number; maxRetryTime: n
   return { retries: retry.retries, maxRetryTime: retry.maxRetryTime };
 }
 
+/** Ten heartbeats per session, unless a scenario says otherwise (leader-failover). */
+export const defaultHeartbeatIntervalMs = (sessionTimeoutMs: number) => Math.round(sessionTimeoutMs / 10);
+
 /**
  * Consumer settings for teaching speed (the README lists them next to the broker's).
  * A SIGKILLed member never says goodbye; the group notices it only when its session times
  * out, so the session timeout is what every restart waits for. The default is 30 s in
  * kafkajs (45 s in the Java client); the teaching session still leaves ten heartbeats per session.
  */
-export function consumerSettings(sessionTimeout: number, heartbeatInterval = Math.round(sessionTimeout / 10)) {
+export function consumerSettings(sessionTimeout: number, heartbeatInterval = defaultHeartbeatIntervalMs(sessionTimeout)) {
   return {
     sessionTimeout,
     heartbeatInterval,

@@ -9,7 +9,7 @@ import { startLine } from '../faults/start-line.ts';
 import type { HistoryEvent, Positions } from '../history/events.ts';
 import { JsonlWriter } from '../history/jsonl.ts';
 import { perMessageKinds, readRunHistory, runHistoryFiles, runnerHistoryPath } from '../history/run-files.ts';
-import { createKafka, defaultRetryWindowMs, externalSessionTimeoutMs, teachingSessionTimeoutMs } from '../kafka/client.ts';
+import { createKafka, defaultHeartbeatIntervalMs, defaultRetryWindowMs, externalSessionTimeoutMs, teachingSessionTimeoutMs } from '../kafka/client.ts';
 import { groupsOf, readKafkaView } from '../kafka/group-view.ts';
 import { RunResources } from '../kafka/run-resources.ts';
 import { produceNumbered, topicOffsets } from '../kafka/topic.ts';
@@ -145,7 +145,7 @@ export async function runScenario(scenario: AnyScenario, values: Readonly<Record
 
     const scenarioSession = options.broker.disposable || options.broker.teaching;
     const sessionTimeoutMs = scenarioSession ? (scenario.sessionTimeoutMs ?? teachingSessionTimeoutMs) : externalSessionTimeoutMs();
-    const heartbeatIntervalMs = (scenarioSession ? scenario.heartbeatIntervalMs : undefined) ?? Math.round(sessionTimeoutMs / 10);
+    const heartbeatIntervalMs = (scenarioSession ? scenario.heartbeatIntervalMs : undefined) ?? defaultHeartbeatIntervalMs(sessionTimeoutMs);
     const childConfig = (i: Instance, incarnation: number, logStart: Positions): ChildConfig => ({
       choice: i.choice,
       client: i.client,
